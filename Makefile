@@ -1,0 +1,164 @@
+# ZapStream. `make dev` serves on PORT; `make test` runs everything.
+# Settings come from the environment, then from .env (make env-setup).
+
+# ---- Configuration ---------------------------------------------------------
+
+# .env supplies what the environment does not: plain KEY=value lines.
+ifneq (,$(wildcard .env))
+ENV_KEYS := $(shell sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' .env)
+$(foreach k,$(ENV_KEYS),$(if $(filter environment command,$(firstword $(origin $(k)))),,$(eval $(k) := $(shell sed -n 's/^[[:space:]]*$(k)=//p' .env | tail -n 1))))
+export $(ENV_KEYS)
+endif
+
+PORT              ?= 8000
+BIND              ?= 127.0.0.1
+MAX_PAYLOAD_BYTES ?= 524288
+ZS_PROCS          ?= 2
+export PORT
+
+# ---- Build -----------------------------------------------------------------
+
+CC      ?= cc
+O       ?= build
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+LDLIBS  += -lfcgi -lsqlite3 -ljson-c -lcrypto -lm
+ifeq ($(SAN),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+# The shared core: every responder links all of it.
+CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_event zs_http \
+	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_store_sqlite \
+	  zs_text zs_time zs_ulid
+PROGS   = zs-events zs-inbox zs-health zs-notfound zs-admin
+CORE_O  = $(CORE:%=$(O)/obj/%.o)
+BINS    = $(PROGS:%=$(O)/bin/%)
+TESTBIN = $(O)/bin/zs-unit
+
+DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
+	       libjson-c-dev libssl-dev lighttpd sqlite3 bats curl jq
+
+.PHONY: all build deps env-setup db-init db-reset dev quickstart test \
+	test-unit test-api test-asan lint status health-check clean bench \
+	coverage
+
+all: build
+
+build: $(BINS) $(TESTBIN)
+
+$(O)/obj/%.o: fcgi/%.c fcgi/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/bin/zs-%: $(O)/obj/zs_%.o $(CORE_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(TESTBIN): tests/unit/zs_unit.c $(CORE_O)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifcgi $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Installs the Debian packages that are missing (needs root or sudo).
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null; \
+	fi
+
+env-setup:
+	@if [ -f .env ]; then echo ".env exists; leaving it alone"; \
+	else cp .env.example .env && echo "created .env from .env.example"; fi
+
+# ---- Database --------------------------------------------------------------
+
+db-init: $(O)/bin/zs-admin
+	@$(O)/bin/zs-admin check
+	@mkdir -p "$$(dirname "$${DATABASE_PATH:-./data/events.db}")"
+	$(O)/bin/zs-admin migrate sql
+
+db-reset: $(O)/bin/zs-admin
+	@db="$${DATABASE_PATH:-./data/events.db}"; \
+	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit"; \
+	echo "removed $$db"
+	@$(MAKE) --no-print-directory db-init
+
+# ---- Run -------------------------------------------------------------------
+
+RUN_DIR ?= $(CURDIR)/$(O)/run
+
+# lighttpd in the foreground on PORT; Ctrl-C stops it and its responders.
+dev: deps build
+	@mkdir -p "$$(dirname "$${DATABASE_PATH:-./data/events.db}")"
+	@$(MAKE) --no-print-directory db-init
+	@mkdir -p $(RUN_DIR)
+	@echo "ZapStream on http://$(BIND):$(PORT)/  (Ctrl-C to stop)"
+	ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
+	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
+	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
+		lighttpd -D -f lighttpd.conf
+
+quickstart: deps env-setup build db-init test
+	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
+
+status:
+	@echo "database: $${DATABASE_PATH:-./data/events.db}"; \
+	db="$${DATABASE_PATH:-./data/events.db}"; \
+	if [ -f "$$db" ]; then \
+		sqlite3 "$$db" "SELECT 'schema version: ' || user_version FROM pragma_user_version; \
+		SELECT 'events: ' || count(*) || ' (' || sum(acked_at IS NULL) || ' pending)' FROM events;"; \
+	else echo "no database yet: run make db-init"; fi; \
+	if curl -fsS "http://$(BIND):$(PORT)/health" >/dev/null 2>&1; then \
+		echo "server: up on http://$(BIND):$(PORT)/"; \
+	else echo "server: not answering on http://$(BIND):$(PORT)/"; fi
+
+health-check:
+	@curl -fsS "http://$(BIND):$(PORT)/health" && echo || \
+		{ echo "health check failed on http://$(BIND):$(PORT)/health"; exit 1; }
+
+# ---- Quality ---------------------------------------------------------------
+
+# Everything: unit tests, API tests against lighttpd, then the API tests
+# again against an ASan+UBSan build. Ends with "N passed, N failed".
+test: deps build
+	@$(MAKE) --no-print-directory O=$(O)/asan SAN=1 build
+	@tests/run-all "$(CURDIR)/$(O)/bin" "$(CURDIR)/$(O)/asan/bin"
+
+test-unit: build
+	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/unit.bats
+
+test-api: build
+	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/api
+
+lint:
+	@command -v cppcheck >/dev/null || $(MAKE) --no-print-directory \
+		DEB_PACKAGES=cppcheck deps
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+		--inline-suppr --suppress=missingIncludeSystem fcgi tests/unit
+
+bench: deps build
+	@command -v wrk >/dev/null || $(MAKE) --no-print-directory \
+		DEB_PACKAGES=wrk deps
+	@bench/run "$(CURDIR)/$(O)/bin"
+
+coverage:
+	@command -v gcovr >/dev/null || $(MAKE) --no-print-directory \
+		DEB_PACKAGES=gcovr deps
+	@rm -rf $(O)/cov
+	@$(MAKE) --no-print-directory O=$(O)/cov CFLAGS="-O0 -g --coverage" \
+		LDFLAGS=--coverage build
+	@tests/run-all "$(CURDIR)/$(O)/cov/bin" || true
+	gcovr --root . --object-directory $(O)/cov/obj --filter fcgi/ \
+		--txt $(O)/coverage.txt --html-details $(O)/coverage.html
+	@cat $(O)/coverage.txt; echo "report: $(O)/coverage.html"
+
+clean:
+	rm -rf $(O)

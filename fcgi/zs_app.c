@@ -1,0 +1,401 @@
+/*
+ * zs_app: the responder loop and the request boundary. See zs_app.h.
+ * Handlers never read raw parameters for anything zs_req already holds.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "zs_app.h"
+#include "zs_auth.h"
+#include "zs_log.h"
+#include "zs_time.h"
+#include "zs_ulid.h"
+
+extern char **environ;
+
+/* The loop's own state: the responder's routes and settings. */
+static struct {
+	const char		*name;		/* for logs */
+	const struct zs_route	*routes;
+	size_t			 nroutes;
+	struct zs_config	 cfg;
+} app;
+
+const char *
+zs_req_param(const struct zs_req *req, const char *name)
+{
+	return FCGX_GetParam(name, req->envp);
+}
+
+void
+zs_req_write(struct zs_req *req, const char *data, size_t len)
+{
+	FCGX_Request	*fr = req->io;
+
+	if (len == 0)
+		return;
+	if (fr != NULL)
+		FCGX_PutStr(data, (int)len, fr->out);
+	else
+		fwrite(data, 1, len, stdout);
+}
+
+/* Reads exactly len body bytes; returns bytes read. */
+static size_t
+read_body(struct zs_req *req, char *buf, size_t len)
+{
+	FCGX_Request	*fr = req->io;
+	size_t		 got = 0;
+	int		 n;
+
+	while (got < len) {
+		if (fr != NULL)
+			n = FCGX_GetStr(buf + got, (int)(len - got), fr->in);
+		else
+			n = (int)fread(buf + got, 1, len - got, stdin);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/*
+ * Matches path against pattern; a "{id}" segment matches one non-empty
+ * segment, copied to id. Returns 1 on a match.
+ */
+static int
+route_match(const char *pattern, const char *path, char *id)
+{
+	size_t	 n;
+
+	while (*pattern != '\0') {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			n = strcspn(path, "/");
+			if (n == 0)
+				return 0;
+			memcpy(id, path, n);
+			id[n] = '\0';
+			pattern += 4;
+			path += n;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
+}
+
+/*
+ * Finds the route for req's method and path. A literal pattern that
+ * matches the path hides the "{id}" patterns (so GET /inbox/ack is a 405,
+ * not a lookup of an event called "ack"). Fills allow with the path's
+ * methods. Returns 1 when the path is known, with *r NULL when the method
+ * is not allowed there.
+ */
+static int
+find_route(struct zs_req *req, const struct zs_route **r, char *allow,
+    size_t allowsz)
+{
+	char	 id[ZS_HTTP_PATH_MAX + 1];
+	size_t	 i;
+	int	 pass, known = 0;
+	const char *m;
+
+	*r = NULL;
+	for (pass = 0; pass < 2 && !known; pass++) {
+		for (i = 0; i < app.nroutes; i++) {
+			const struct zs_route *rt = &app.routes[i];
+			int literal = strstr(rt->pattern, "{id}") == NULL;
+			if (literal != (pass == 0) ||
+			    !route_match(rt->pattern, req->path, id))
+				continue;
+			known = 1;
+			m = zs_method_names[rt->method];
+			if (strstr(allow, m) == NULL) {
+				if (allow[0] != '\0')
+					strncat(allow, ", ", allowsz -
+					    strlen(allow) - 1);
+				strncat(allow, m, allowsz - strlen(allow) - 1);
+			}
+			if (rt->method == req->method && *r == NULL) {
+				*r = rt;
+				memcpy(req->id, id, sizeof(id));
+			}
+		}
+	}
+	return known;
+}
+
+/* Sets req->request_id: the client's if usable, else a new one. */
+static void
+set_request_id(struct zs_req *req)
+{
+	const char	*v = zs_req_param(req, "HTTP_X_REQUEST_ID");
+	struct zs_ulid	 u;
+	char		 s[ZS_ULID_LEN + 1];
+
+	if (zs_http_request_id_ok(v)) {
+		snprintf(req->request_id, sizeof(req->request_id), "%s", v);
+		return;
+	}
+	if (zs_ulid_next(NULL, (uint64_t)zs_time_now_ms(), &u) == -1)
+		memset(&u, 0, sizeof(u));
+	zs_ulid_encode(&u, s);
+	snprintf(req->request_id, sizeof(req->request_id), "req_%s", s);
+}
+
+/* Answers OPTIONS: the methods of this path, and CORS if allowed. */
+static void
+reply_options(struct zs_req *req, const char *allow)
+{
+	zs_reply_header(req, "Allow: %s, OPTIONS", allow);
+	if (req->origin != NULL &&
+	    zs_req_param(req, "HTTP_ACCESS_CONTROL_REQUEST_METHOD") != NULL) {
+		zs_reply_header(req, "Access-Control-Allow-Methods: %s, "
+		    "OPTIONS", allow);
+		zs_reply_header(req, "Access-Control-Allow-Headers: "
+		    "Authorization, X-API-Key, Content-Type, Idempotency-Key, "
+		    "X-Idempotency-Key, Last-Event-ID, X-Request-Id");
+		zs_reply_header(req, "Access-Control-Max-Age: 600");
+	}
+	zs_reply_json(req, 204, NULL);
+}
+
+/* Finds the API key; sets tenant. Returns 0 or -1 after replying 401. */
+static int
+authenticate(struct zs_req *req)
+{
+	const char	*v, *key = NULL;
+	size_t		 len = 0;
+	int		 bad = 0;
+
+	if ((v = zs_req_param(req, "HTTP_AUTHORIZATION")) != NULL)
+		bad = zs_auth_bearer(v, &key, &len);
+	else if ((v = zs_req_param(req, "HTTP_X_API_KEY")) != NULL)
+		bad = zs_auth_plain(v, &key, &len);
+	if (key == NULL || bad)
+		req->key_index = -1;
+	else
+		req->key_index = zs_auth_lookup(&app.cfg, key, len);
+	if (req->key_index >= 0) {
+		req->tenant = app.cfg.keys[req->key_index].tenant;
+		return 0;
+	}
+	zs_reply_header(req, "WWW-Authenticate: Bearer realm=\"zapstream\"");
+	zs_reply_error(req, ZS_ERR_UNAUTHORIZED, v == NULL ?
+	    "missing API key: send Authorization: Bearer <key> or "
+	    "X-API-Key: <key>" : "unknown API key", NULL);
+	return -1;
+}
+
+/* Reads the idempotency headers. Returns 0 or -1 after replying 400. */
+static int
+read_idem(struct zs_req *req)
+{
+	const char	*a = zs_req_param(req, "HTTP_IDEMPOTENCY_KEY");
+	const char	*b = zs_req_param(req, "HTTP_X_IDEMPOTENCY_KEY");
+	char		 other[ZS_HTTP_IDEM_MAX + 1];
+	struct zs_details d;
+
+	if (a == NULL && b == NULL)
+		return 0;
+	if ((a != NULL && zs_http_idem_key(a, req->idem_key) == -1) ||
+	    (b != NULL && zs_http_idem_key(b, a ? other : req->idem_key) ==
+	    -1) || (a != NULL && b != NULL && strcmp(req->idem_key, other))) {
+		zs_details_init(&d);
+		zs_details_add(&d, a ? "Idempotency-Key" : "X-Idempotency-Key",
+		    a && b ? "both headers must carry the same key, of 1 to "
+		    "255 visible ASCII characters" : "must be 1 to 255 visible "
+		    "ASCII characters");
+		zs_reply_error(req, ZS_ERR_INVALID_PARAMETER,
+		    "the idempotency key is malformed", &d);
+		zs_details_free(&d);
+		return -1;
+	}
+	req->has_idem = 1;
+	return 0;
+}
+
+/* Reads and checks the body. Returns 0 or -1 after replying. */
+static int
+read_request_body(struct zs_req *req, const struct zs_route *r)
+{
+	long		 len;
+	int		 too_big;
+	char		 msg[96];
+
+	len = zs_http_content_length(zs_req_param(req, "CONTENT_LENGTH"),
+	    app.cfg.max_payload, &too_big);
+	if (too_big) {
+		snprintf(msg, sizeof(msg), "the body is larger than %ld bytes",
+		    app.cfg.max_payload);
+		zs_reply_error(req, ZS_ERR_PAYLOAD_TOO_LARGE, msg, NULL);
+		return -1;
+	}
+	if (len < 0) {
+		zs_reply_error(req, ZS_ERR_INVALID_PARAMETER,
+		    "the Content-Length header is malformed", NULL);
+		return -1;
+	}
+	if (!(r->flags & ZS_ROUTE_BODY) || len == 0)
+		return 0;	/* unread bytes are discarded by libfcgi */
+	if (zs_http_ctype(zs_req_param(req, "CONTENT_TYPE")) ==
+	    ZS_CTYPE_OTHER) {
+		zs_reply_error(req, ZS_ERR_UNSUPPORTED_MEDIA_TYPE,
+		    "send the body as Content-Type: application/json", NULL);
+		return -1;
+	}
+	if ((req->body = malloc((size_t)len + 1)) == NULL) {
+		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
+		return -1;
+	}
+	req->body_len = read_body(req, req->body, (size_t)len);
+	req->body[req->body_len] = '\0';
+	if (req->body_len != (size_t)len) {
+		zs_reply_error(req, ZS_ERR_INVALID_JSON,
+		    "the body ended before Content-Length bytes arrived", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses one request and hands it to its route. */
+static void
+handle(struct zs_req *req)
+{
+	const struct zs_route	*r = NULL;
+	const char		*origin;
+	char			 allow[64] = "";
+	int			 path_known = 0;
+
+	set_request_id(req);
+	zs_log_set_request(req->request_id);
+	req->cfg = &app.cfg;
+	req->key_index = -1;
+	req->method = zs_http_method(zs_req_param(req, "REQUEST_METHOD"));
+	req->query = zs_req_param(req, "QUERY_STRING");
+	if (req->query == NULL)
+		req->query = "";
+	origin = zs_req_param(req, "HTTP_ORIGIN");
+	if (origin != NULL &&
+	    zs_config_origin_allowed(&app.cfg, origin, strlen(origin)))
+		req->origin = origin;
+
+	if (zs_http_path(zs_req_param(req, "REQUEST_URI"), req->path) == 0)
+		path_known = find_route(req, &r, allow, sizeof(allow));
+	if (!path_known) {
+		zs_reply_error(req, ZS_ERR_NOT_FOUND, "no such route; see "
+		    "/docs for the API", NULL);
+		return;
+	}
+	if (r == NULL && req->method == ZS_METHOD_OPTIONS) {
+		reply_options(req, allow);
+		return;
+	}
+	if (r == NULL) {
+		zs_reply_header(req, "Allow: %s, OPTIONS", allow);
+		zs_reply_error(req, ZS_ERR_METHOD_NOT_ALLOWED,
+		    "this method is not allowed here; see the Allow header",
+		    NULL);
+		return;
+	}
+	if (r->flags & ZS_ROUTE_AUTH) {
+		if (authenticate(req) == -1)
+			return;
+		zs_ratelimit_take(req->key_index, zs_time_now_ms(), &req->rate);
+		if (!req->rate.allowed) {
+			zs_reply_header(req, "Retry-After: %ld",
+			    req->rate.retry_after_s);
+			zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many "
+			    "requests for this API key; see Retry-After", NULL);
+			return;
+		}
+	}
+	if (read_request_body(req, r) == -1)
+		return;
+	if ((r->flags & ZS_ROUTE_IDEM) && read_idem(req) == -1)
+		return;
+	r->handler(req);
+	if (!req->replied) {
+		zs_log("handler for %s sent no reply", r->pattern);
+		zs_reply_error(req, ZS_ERR_INTERNAL,
+		    "internal error; the log has details", NULL);
+	}
+}
+
+/* Handles one request on io (FCGX_Request or NULL for CGI). */
+static void
+serve(void *io, char **envp)
+{
+	struct zs_req	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.io = io;
+	req.envp = envp;
+	zs_buf_init(&req.headers, 8192);
+	handle(&req);
+	free(req.body);
+	zs_buf_free(&req.headers);
+	zs_log_set_request(NULL);
+}
+
+/* Removes expired rows at most once a minute, after a reply is sent. */
+static void
+maybe_purge(void)
+{
+	static int64_t	 last;
+	int64_t		 now = zs_time_now_ms();
+	long		 n;
+
+	if (now - last < 60000)
+		return;
+	last = now;
+	if (zs_store_purge(now, 1000, &n) == ZS_STORE_OK && n > 0)
+		zs_log("purged %ld acknowledged events past retention", n);
+}
+
+void
+zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
+    int purges)
+{
+	FCGX_Request	 fr;
+	char		 err[512];
+
+	app.name = name;
+	app.routes = routes;
+	app.nroutes = nroutes;
+	signal(SIGPIPE, SIG_IGN);
+	if (zs_config_load(&app.cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: configuration error: %s\n", name, err);
+		exit(1);
+	}
+	/* Failures here are logged and retried on each request. */
+	zs_store_open(&app.cfg);
+	zs_ratelimit_open(&app.cfg);
+
+	if (FCGX_IsCGI()) {
+		serve(NULL, environ);
+		fflush(stdout);
+		zs_store_close();
+		exit(0);
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+		fprintf(stderr, "%s: cannot start FastCGI\n", name);
+		exit(1);
+	}
+	while (FCGX_Accept_r(&fr) >= 0) {
+		serve(&fr, fr.envp);
+		FCGX_Finish_r(&fr);
+		if (purges)
+			maybe_purge();
+	}
+	zs_store_close();
+	zs_ratelimit_close();
+	exit(0);
+}

@@ -1,0 +1,112 @@
+/*
+ * zs_app: what every responder shares. A responder declares its routes in
+ * a table and calls zs_app_run(); the loop accepts requests (FastCGI, or a
+ * single CGI request when started that way), parses everything untrusted
+ * into struct zs_req, answers 404/405/401/413/415/429 itself, and calls
+ * the route's handler only with a checked request.
+ */
+#ifndef ZS_APP_H
+#define ZS_APP_H
+
+#include <stddef.h>
+
+#include "zs_buf.h"
+#include "zs_config.h"
+#include "zs_http.h"
+#include "zs_ratelimit.h"
+#include "zs_store.h"
+
+#define ZS_REQID_BUFSZ	 (ZS_HTTP_REQID_MAX + 1)
+
+/* What a route needs before its handler runs. */
+enum zs_route_flags {
+	ZS_ROUTE_AUTH = 1 << 0,	/* an API key: sets tenant, rate limited */
+	ZS_ROUTE_BODY = 1 << 1,	/* a JSON body: read, type checked */
+	ZS_ROUTE_IDEM = 1 << 2,	/* may carry Idempotency-Key */
+};
+
+struct zs_req;
+
+struct zs_route {
+	enum zs_method	 method;
+	const char	*pattern;	/* "/inbox/{id}/ack": {id} is one segment */
+	int		 flags;		/* enum zs_route_flags */
+	void		(*handler)(struct zs_req *);
+};
+
+/* One request, parsed. Valid until the handler returns. */
+struct zs_req {
+	const struct zs_config	*cfg;
+	void			*io;		/* FCGX_Request, or NULL in CGI */
+	char			**envp;		/* request parameters */
+	enum zs_method		 method;
+	char			 path[ZS_HTTP_PATH_MAX + 1]; /* decoded */
+	const char		*query;		/* raw QUERY_STRING, or "" */
+	char			 request_id[ZS_REQID_BUFSZ];
+	int			 key_index;	/* into cfg->keys, or -1 */
+	const char		*tenant;	/* NULL without ZS_ROUTE_AUTH */
+	struct zs_rate		 rate;		/* this request's bucket */
+	const char		*origin;	/* allowed CORS origin or NULL */
+	char			 id[ZS_HTTP_PATH_MAX + 1]; /* {id} segment */
+	char			*body;		/* NUL-terminated, or NULL */
+	size_t			 body_len;
+	char			 idem_key[ZS_HTTP_IDEM_MAX + 1];
+	int			 has_idem;	/* idem_key is set */
+	struct zs_buf		 headers;	/* extra reply header lines */
+	int			 replied;	/* a reply was written */
+};
+
+/* The error codes of SPEC "Errors": each has one status. */
+enum zs_err {
+	ZS_ERR_INVALID_JSON = 0,
+	ZS_ERR_INVALID_PARAMETER,
+	ZS_ERR_UNAUTHORIZED,
+	ZS_ERR_NOT_FOUND,
+	ZS_ERR_METHOD_NOT_ALLOWED,
+	ZS_ERR_PAYLOAD_TOO_LARGE,
+	ZS_ERR_UNSUPPORTED_MEDIA_TYPE,
+	ZS_ERR_VALIDATION_FAILED,
+	ZS_ERR_IDEMPOTENCY_KEY_REUSED,
+	ZS_ERR_RATE_LIMITED,
+	ZS_ERR_INTERNAL,
+	ZS_ERR_UNAVAILABLE,
+	ZS_ERR__MAX
+};
+
+/* The {field, message} list of a 422 or 400. */
+struct zs_details {
+	struct zs_buf	 buf;	/* the JSON array's members, comma-joined */
+	int		 n;	/* entries */
+};
+
+/* Runs the responder: never returns. name appears in logs. */
+void	 zs_app_run(const char *name, const struct zs_route *, size_t nroutes,
+	    int purges);
+
+/* A request parameter (CGI variable) or NULL. */
+const char *zs_req_param(const struct zs_req *, const char *name);
+
+/* Writes raw bytes of the reply (after the header block). */
+void	 zs_req_write(struct zs_req *, const char *, size_t);
+
+/* Adds one reply header line ("Name: value", no CRLF). */
+void	 zs_reply_header(struct zs_req *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Sends status with a JSON body (body may be NULL for no body). */
+void	 zs_reply_json(struct zs_req *, int status, const struct zs_buf *);
+/* Sends the error JSON for code with message and optional details. */
+void	 zs_reply_error(struct zs_req *, enum zs_err, const char *message,
+	    const struct zs_details *);
+/* Sends an error whose one detail is (field, message), e.g. a bad query
+ * parameter; the message reads "<field> <message>". */
+void	 zs_reply_invalid(struct zs_req *, enum zs_err, const char *field,
+	    const char *message);
+/* Answers a failed store call: 404, 503 (+ Retry-After) or 500. */
+void	 zs_reply_store(struct zs_req *, enum zs_store_rc);
+
+void	 zs_details_init(struct zs_details *);
+void	 zs_details_add(struct zs_details *, const char *field,
+	    const char *message);
+void	 zs_details_free(struct zs_details *);
+
+#endif

@@ -1,0 +1,259 @@
+/* zs_config: settings from the environment. See zs_config.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zs_config.h"
+
+/*
+ * Reads variable name as a decimal integer in [min, max], or def when it is
+ * unset or empty. Returns 0, or -1 with a message in err.
+ */
+static int
+env_long(const char *name, long def, long min, long max, long *out,
+    char *err, size_t errsz)
+{
+	const char	*v = getenv(name);
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0') {
+		*out = def;
+		return 0;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 ||
+	    n < min || n > max) {
+		snprintf(err, errsz, "%s must be a whole number from %ld "
+		    "to %ld", name, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int
+tenant_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+/* Visible ASCII other than ',' and '=' (the list's own separators). */
+static int
+key_char_ok(char c)
+{
+	return c > 0x20 && c < 0x7f && c != ',' && c != '=';
+}
+
+static int
+parse_keys(struct zs_config *cfg, const char *v, char *err, size_t errsz)
+{
+	const char	*p = v, *eq, *end;
+	size_t		 n = 0, klen, tlen, i;
+
+	for (;;) {
+		n++;
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(end - p));
+		if (eq == NULL || eq == p || eq + 1 == end) {
+			snprintf(err, errsz, "API_KEYS entry %zu is not of "
+			    "the form key=tenant", n);
+			return -1;
+		}
+		klen = (size_t)(eq - p);
+		tlen = (size_t)(end - eq - 1);
+		if (cfg->nkeys == ZS_CONFIG_MAX_KEYS) {
+			snprintf(err, errsz, "API_KEYS has more than %d "
+			    "entries", ZS_CONFIG_MAX_KEYS);
+			return -1;
+		}
+		if (klen > ZS_CONFIG_KEY_MAX) {
+			snprintf(err, errsz, "API_KEYS entry %zu: the key is "
+			    "longer than %d characters", n, ZS_CONFIG_KEY_MAX);
+			return -1;
+		}
+		for (i = 0; i < klen; i++)
+			if (!key_char_ok(p[i])) {
+				snprintf(err, errsz, "API_KEYS entry %zu: the "
+				    "key may hold only visible ASCII "
+				    "characters", n);
+				return -1;
+			}
+		if (tlen > ZS_CONFIG_TENANT_MAX) {
+			snprintf(err, errsz, "API_KEYS entry %zu: the tenant "
+			    "is longer than %d characters", n,
+			    ZS_CONFIG_TENANT_MAX);
+			return -1;
+		}
+		for (i = 0; i < tlen; i++)
+			if (!tenant_char_ok(eq[1 + i])) {
+				snprintf(err, errsz, "API_KEYS entry %zu: the "
+				    "tenant may hold only letters, digits, "
+				    "'_', '-' and '.'", n);
+				return -1;
+			}
+		for (i = 0; i < cfg->nkeys; i++)
+			if (cfg->keys[i].keylen == klen &&
+			    memcmp(cfg->keys[i].key, p, klen) == 0) {
+				snprintf(err, errsz, "API_KEYS entry %zu "
+				    "repeats the key of entry %zu", n, i + 1);
+				return -1;
+			}
+		memcpy(cfg->keys[cfg->nkeys].key, p, klen);
+		cfg->keys[cfg->nkeys].keylen = klen;
+		memcpy(cfg->keys[cfg->nkeys].tenant, eq + 1, tlen);
+		cfg->nkeys++;
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
+static int
+parse_origins(struct zs_config *cfg, const char *v, char *err, size_t errsz)
+{
+	const char	*p = v, *end;
+	size_t		 len;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len > 0) {
+			if (cfg->norigins == ZS_CONFIG_MAX_ORIGINS ||
+			    len > ZS_CONFIG_ORIGIN_MAX ||
+			    (strncmp(p, "http://", 7) != 0 &&
+			    strncmp(p, "https://", 8) != 0)) {
+				snprintf(err, errsz, "CORS_ALLOWED_ORIGINS "
+				    "must list at most %d origins such as "
+				    "https://app.example.com",
+				    ZS_CONFIG_MAX_ORIGINS);
+				return -1;
+			}
+			memcpy(cfg->origins[cfg->norigins++], p, len);
+		}
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+static int
+parse_db_path(struct zs_config *cfg, char *err, size_t errsz)
+{
+	const char	*v = getenv("DATABASE_PATH");
+	const char	*name = "DATABASE_PATH";
+
+	if (v == NULL || *v == '\0') {
+		v = getenv("DATABASE_URL");
+		name = "DATABASE_URL";
+		if (v != NULL && *v != '\0') {
+			if (strncmp(v, "sqlite:///", 10) != 0 ||
+			    v[10] == '\0') {
+				snprintf(err, errsz, "DATABASE_URL must look "
+				    "like sqlite:///path/to/events.db");
+				return -1;
+			}
+			v += 10;
+		} else
+			v = "./data/events.db";
+	}
+	if (strlen(v) > ZS_CONFIG_PATH_MAX) {
+		snprintf(err, errsz, "%s is longer than %d characters", name,
+		    ZS_CONFIG_PATH_MAX);
+		return -1;
+	}
+	strcpy(cfg->db_path, v);
+	return 0;
+}
+
+int
+zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
+{
+	const char	*v;
+	long		 port;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (env_long("PORT", 8000, 1, 65535, &port, err, errsz) ||
+	    env_long("RATE_LIMIT_PER_MINUTE", 60, 0, 1000000,
+	    &cfg->rate_per_minute, err, errsz) ||
+	    env_long("MAX_PAYLOAD_BYTES", 524288, 64, 64L * 1024 * 1024,
+	    &cfg->max_payload, err, errsz) ||
+	    env_long("IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 365,
+	    &cfg->idem_ttl_hours, err, errsz) ||
+	    env_long("RETENTION_DAYS", 7, 1, 36500, &cfg->retention_days,
+	    err, errsz) ||
+	    env_long("DB_BUSY_TIMEOUT_MS", 5000, 1, 60000,
+	    &cfg->busy_timeout_ms, err, errsz))
+		return -1;
+	cfg->port = (int)port;
+
+	v = getenv("API_KEYS");
+	if (v == NULL || *v == '\0')
+		v = "dev_key_123=tenant_dev";
+	if (parse_keys(cfg, v, err, errsz) == -1)
+		return -1;
+
+	v = getenv("DURABILITY");
+	if (v == NULL || *v == '\0' || strcmp(v, "full") == 0)
+		cfg->durability = ZS_DURABILITY_FULL;
+	else if (strcmp(v, "normal") == 0)
+		cfg->durability = ZS_DURABILITY_NORMAL;
+	else {
+		snprintf(err, errsz, "DURABILITY must be full or normal");
+		return -1;
+	}
+
+	v = getenv("CORS_ALLOWED_ORIGINS");
+	if (v != NULL && parse_origins(cfg, v, err, errsz) == -1)
+		return -1;
+	return parse_db_path(cfg, err, errsz);
+}
+
+int
+zs_config_check_dir(const struct zs_config *cfg, char *err, size_t errsz)
+{
+	char	 dir[ZS_CONFIG_PATH_MAX + 1];
+	char	*slash;
+
+	strcpy(dir, cfg->db_path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) == -1) {
+		snprintf(err, errsz, "DATABASE_PATH: the directory %s %s", dir,
+		    errno == ENOENT ? "does not exist" : "is not writable");
+		return -1;
+	}
+	return 0;
+}
+
+int
+zs_config_origin_allowed(const struct zs_config *cfg, const char *origin,
+    size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->norigins; i++)
+		if (strlen(cfg->origins[i]) == len &&
+		    memcmp(cfg->origins[i], origin, len) == 0)
+			return 1;
+	return 0;
+}

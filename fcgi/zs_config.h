@@ -1,0 +1,58 @@
+/*
+ * zs_config: the settings every program reads from its environment, parsed
+ * once at start-up into checked values. SPEC "Configuration" lists them.
+ */
+#ifndef ZS_CONFIG_H
+#define ZS_CONFIG_H
+
+#include <stddef.h>
+
+#define ZS_CONFIG_MAX_KEYS	 256	/* API_KEYS entries */
+#define ZS_CONFIG_KEY_MAX	 128	/* bytes in one API key */
+#define ZS_CONFIG_TENANT_MAX	 64	/* bytes in one tenant name */
+#define ZS_CONFIG_MAX_ORIGINS	 32	/* CORS_ALLOWED_ORIGINS entries */
+#define ZS_CONFIG_ORIGIN_MAX	 256	/* bytes in one origin */
+#define ZS_CONFIG_PATH_MAX	 1024	/* bytes in DATABASE_PATH */
+
+enum zs_durability {
+	ZS_DURABILITY_FULL = 0,	/* fsync on every commit */
+	ZS_DURABILITY_NORMAL,	/* WAL without fsync per commit */
+	ZS_DURABILITY__MAX
+};
+
+struct zs_api_key {
+	char	 key[ZS_CONFIG_KEY_MAX + 1];		/* the secret */
+	size_t	 keylen;				/* its length */
+	char	 tenant[ZS_CONFIG_TENANT_MAX + 1];	/* whose inbox */
+};
+
+struct zs_config {
+	int			 port;		/* PORT */
+	struct zs_api_key	 keys[ZS_CONFIG_MAX_KEYS]; /* API_KEYS */
+	size_t			 nkeys;		/* entries used in keys */
+	char			 db_path[ZS_CONFIG_PATH_MAX + 1];
+						/* DATABASE_PATH or _URL */
+	long			 rate_per_minute; /* 0 turns limiting off */
+	long			 max_payload;	/* MAX_PAYLOAD_BYTES */
+	long			 idem_ttl_hours; /* IDEMPOTENCY_TTL_HOURS */
+	long			 retention_days; /* RETENTION_DAYS */
+	long			 busy_timeout_ms; /* DB_BUSY_TIMEOUT_MS */
+	enum zs_durability	 durability;	/* DURABILITY */
+	char			 origins[ZS_CONFIG_MAX_ORIGINS]
+				    [ZS_CONFIG_ORIGIN_MAX + 1];
+						/* CORS_ALLOWED_ORIGINS */
+	size_t			 norigins;	/* entries used in origins */
+};
+
+/*
+ * Fills cfg from the environment. Returns 0, or -1 with a one-line message
+ * naming the variable in err (never the value of a secret).
+ */
+int	 zs_config_load(struct zs_config *cfg, char *err, size_t errsz);
+/* Checks that the database directory exists and is writable; 0 or -1. */
+int	 zs_config_check_dir(const struct zs_config *, char *err, size_t);
+/* Nonzero when origin (len bytes) is in CORS_ALLOWED_ORIGINS. */
+int	 zs_config_origin_allowed(const struct zs_config *, const char *,
+	    size_t);
+
+#endif

@@ -1,0 +1,157 @@
+/* zs_ratelimit: shared token buckets. See zs_ratelimit.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "zs_log.h"
+#include "zs_ratelimit.h"
+
+#define RL_MAGIC 0x5a53524cu	/* "ZSRL" */
+
+/* One bucket; tokens refill at capacity per minute. */
+struct rl_slot {
+	double	 tokens;	/* tokens in the bucket at last_ms */
+	int64_t	 last_ms;	/* when tokens was computed; 0 = never */
+};
+
+/* The file: a header, then one slot per configured key. */
+struct rl_file {
+	uint32_t	 magic;		/* RL_MAGIC once initialised */
+	uint32_t	 nslots;	/* ZS_CONFIG_MAX_KEYS */
+	uint64_t	 keys_hash;	/* FNV-1a of the key list */
+	long		 capacity;	/* RATE_LIMIT_PER_MINUTE it was made for */
+	struct rl_slot	 slot[ZS_CONFIG_MAX_KEYS];
+};
+
+static struct {
+	int			 fd;	/* -1 when closed */
+	struct rl_file		*map;	/* NULL when closed */
+	const struct zs_config	*cfg;
+} rl = { -1, NULL, NULL };
+
+/* A hash of the key list, so a changed API_KEYS resets the buckets. */
+static uint64_t
+keys_hash(const struct zs_config *cfg)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+	size_t		 i, j;
+
+	for (i = 0; i < cfg->nkeys; i++) {
+		for (j = 0; j < cfg->keys[i].keylen; j++) {
+			h ^= (unsigned char)cfg->keys[i].key[j];
+			h *= 1099511628211ULL;
+		}
+		h ^= ',';
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+int
+zs_ratelimit_open(const struct zs_config *cfg)
+{
+	char	 path[ZS_CONFIG_PATH_MAX + 16];
+	uint64_t h = keys_hash(cfg);
+	size_t	 i;
+
+	rl.cfg = cfg;
+	if (rl.map != NULL || cfg->rate_per_minute == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s-ratelimit", cfg->db_path);
+	if ((rl.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		zs_log("ratelimit: cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(rl.fd, LOCK_EX) == -1 ||
+	    ftruncate(rl.fd, sizeof(struct rl_file)) == -1 ||
+	    (rl.map = mmap(NULL, sizeof(struct rl_file), PROT_READ |
+	    PROT_WRITE, MAP_SHARED, rl.fd, 0)) == MAP_FAILED) {
+		zs_log("ratelimit: cannot map %s: %s", path, strerror(errno));
+		rl.map = NULL;
+		close(rl.fd);
+		rl.fd = -1;
+		return -1;
+	}
+	if (rl.map->magic != RL_MAGIC || rl.map->keys_hash != h ||
+	    rl.map->capacity != cfg->rate_per_minute ||
+	    rl.map->nslots != ZS_CONFIG_MAX_KEYS) {
+		for (i = 0; i < ZS_CONFIG_MAX_KEYS; i++)
+			rl.map->slot[i].last_ms = 0;
+		rl.map->nslots = ZS_CONFIG_MAX_KEYS;
+		rl.map->keys_hash = h;
+		rl.map->capacity = cfg->rate_per_minute;
+		rl.map->magic = RL_MAGIC;
+	}
+	flock(rl.fd, LOCK_UN);
+	return 0;
+}
+
+void
+zs_ratelimit_close(void)
+{
+	if (rl.map != NULL)
+		munmap(rl.map, sizeof(struct rl_file));
+	if (rl.fd != -1)
+		close(rl.fd);
+	rl.map = NULL;
+	rl.fd = -1;
+}
+
+void
+zs_ratelimit_bucket(double *tokens, int64_t *last_ms, long capacity,
+    int64_t now_ms, struct zs_rate *out)
+{
+	double	 per_ms = (double)capacity / 60000.0;
+	double	 t = *tokens;
+
+	if (*last_ms == 0 || t > capacity || t < 0)
+		t = (double)capacity;		/* new or damaged: full */
+	else if (now_ms > *last_ms)
+		t = fmin((double)capacity, t + (double)(now_ms - *last_ms) *
+		    per_ms);
+	out->limit = capacity;
+	out->allowed = t >= 1.0;
+	if (out->allowed)
+		t -= 1.0;
+	out->retry_after_s = out->allowed ? 0 :
+	    (long)ceil((1.0 - t) / per_ms / 1000.0);
+	if (!out->allowed && out->retry_after_s < 1)
+		out->retry_after_s = 1;
+	out->remaining = (long)floor(t);
+	out->reset_s = (long)ceil(((double)capacity - t) / per_ms / 1000.0);
+	*tokens = t;
+	if (now_ms > *last_ms)
+		*last_ms = now_ms;
+}
+
+void
+zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
+{
+	static int	 warned;
+	long		 cap = rl.cfg ? rl.cfg->rate_per_minute : 0;
+
+	memset(out, 0, sizeof(*out));
+	out->allowed = 1;
+	out->limit = cap;
+	if (cap == 0)
+		return;
+	if (rl.map == NULL && rl.cfg != NULL)
+		zs_ratelimit_open(rl.cfg);
+	if (rl.map == NULL || k < 0 || k >= ZS_CONFIG_MAX_KEYS ||
+	    flock(rl.fd, LOCK_EX) == -1) {
+		if (!warned++)
+			zs_log("ratelimit: shared file unusable; not "
+			    "limiting");
+		out->remaining = cap;
+		return;
+	}
+	zs_ratelimit_bucket(&rl.map->slot[k].tokens, &rl.map->slot[k].last_ms,
+	    cap, now_ms, out);
+	flock(rl.fd, LOCK_UN);
+}

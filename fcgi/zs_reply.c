@@ -1,0 +1,196 @@
+/*
+ * zs_reply: every response goes out through here, so each one carries
+ * X-Request-Id, the RateLimit fields of an authenticated request, the CORS
+ * fields of an allowed origin, and errors in the one JSON shape.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "zs_app.h"
+#include "zs_log.h"
+
+/* Status and code of each enum zs_err. */
+static const struct {
+	int		 status;
+	const char	*code;
+} errs[ZS_ERR__MAX] = {
+	{ 400, "INVALID_JSON" },
+	{ 400, "INVALID_PARAMETER" },
+	{ 401, "UNAUTHORIZED" },
+	{ 404, "NOT_FOUND" },
+	{ 405, "METHOD_NOT_ALLOWED" },
+	{ 413, "PAYLOAD_TOO_LARGE" },
+	{ 415, "UNSUPPORTED_MEDIA_TYPE" },
+	{ 422, "VALIDATION_FAILED" },
+	{ 422, "IDEMPOTENCY_KEY_REUSED" },
+	{ 429, "RATE_LIMITED" },
+	{ 500, "INTERNAL" },
+	{ 503, "UNAVAILABLE" },
+};
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+void
+zs_reply_header(struct zs_req *req, const char *fmt, ...)
+{
+	char	 line[512];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line) - 2) {
+		zs_log("reply header too long, dropped");
+		return;
+	}
+	zs_buf_append(&req->headers, line, (size_t)n);
+	zs_buf_append(&req->headers, "\r\n", 2);
+}
+
+void
+zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
+{
+	struct zs_buf	 h;
+
+	if (req->replied) {
+		zs_log("second reply suppressed (status %d)", status);
+		return;
+	}
+	req->replied = 1;
+	zs_buf_init(&h, 0);
+	zs_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));
+	if (body != NULL)
+		zs_buf_puts(&h, "Content-Type: application/json\r\n");
+	zs_buf_printf(&h, "X-Request-Id: %s\r\nCache-Control: no-store\r\n",
+	    req->request_id);
+	if (req->tenant != NULL && req->rate.limit > 0) {
+		zs_buf_printf(&h, "RateLimit-Policy: \"default\";q=%ld;w=60\r\n"
+		    "RateLimit: \"default\";r=%ld;t=%ld\r\n", req->rate.limit,
+		    req->rate.remaining, req->rate.reset_s);
+	}
+	if (req->origin != NULL)
+		zs_buf_printf(&h, "Access-Control-Allow-Origin: %s\r\n"
+		    "Vary: Origin\r\nAccess-Control-Expose-Headers: "
+		    "X-Request-Id, Location, Idempotent-Replayed, RateLimit, "
+		    "RateLimit-Policy, Retry-After\r\n", req->origin);
+	if (req->headers.len)
+		zs_buf_append(&h, req->headers.data, req->headers.len);
+	if (body != NULL)
+		zs_buf_printf(&h, "Content-Length: %zu\r\n", body->len + 1);
+	zs_buf_puts(&h, "\r\n");
+	if (h.failed) {
+		zs_log("reply headers could not be built");
+	} else
+		zs_req_write(req, h.data, h.len);
+	if (body != NULL) {
+		zs_req_write(req, body->data ? body->data : "", body->len);
+		zs_req_write(req, "\n", 1);
+	}
+	zs_buf_free(&h);
+}
+
+void
+zs_reply_error(struct zs_req *req, enum zs_err err, const char *message,
+    const struct zs_details *details)
+{
+	struct zs_buf	 b;
+
+	zs_buf_init(&b, 0);
+	zs_buf_puts(&b, "{\"error\":{\"code\":");
+	zs_buf_json_strz(&b, errs[err].code);
+	zs_buf_puts(&b, ",\"message\":");
+	zs_buf_json_strz(&b, message);
+	zs_buf_puts(&b, ",\"request_id\":");
+	zs_buf_json_strz(&b, req->request_id);
+	zs_buf_puts(&b, ",\"details\":[");
+	if (details != NULL && details->n > 0)
+		zs_buf_append(&b, details->buf.data, details->buf.len);
+	zs_buf_puts(&b, "]}}");
+	zs_reply_json(req, errs[err].status, &b);
+	zs_buf_free(&b);
+}
+
+void
+zs_reply_store(struct zs_req *req, enum zs_store_rc rc)
+{
+	switch (rc) {
+	case ZS_STORE_NOTFOUND:
+		zs_reply_error(req, ZS_ERR_NOT_FOUND,
+		    "no event with this id in your inbox", NULL);
+		break;
+	case ZS_STORE_BUSY:
+		zs_reply_header(req, "Retry-After: 1");
+		zs_reply_error(req, ZS_ERR_UNAVAILABLE,
+		    "the database is busy; retry shortly", NULL);
+		break;
+	case ZS_STORE_UNAVAILABLE:
+		zs_reply_header(req, "Retry-After: 5");
+		zs_reply_error(req, ZS_ERR_UNAVAILABLE,
+		    "the database is unavailable", NULL);
+		break;
+	default:
+		zs_reply_error(req, ZS_ERR_INTERNAL,
+		    "internal error; the log has details", NULL);
+		break;
+	}
+}
+
+void
+zs_reply_invalid(struct zs_req *req, enum zs_err err, const char *field,
+    const char *message)
+{
+	struct zs_details	 d;
+	char			 msg[320];
+
+	zs_details_init(&d);
+	zs_details_add(&d, field, message);
+	snprintf(msg, sizeof(msg), "%s %s", field, message);
+	zs_reply_error(req, err, msg, &d);
+	zs_details_free(&d);
+}
+
+void
+zs_details_init(struct zs_details *d)
+{
+	zs_buf_init(&d->buf, 64 * 1024);
+	d->n = 0;
+}
+
+void
+zs_details_add(struct zs_details *d, const char *field, const char *message)
+{
+	if (d->n > 0)
+		zs_buf_puts(&d->buf, ",");
+	zs_buf_puts(&d->buf, "{\"field\":");
+	zs_buf_json_strz(&d->buf, field);
+	zs_buf_puts(&d->buf, ",\"message\":");
+	zs_buf_json_strz(&d->buf, message);
+	zs_buf_puts(&d->buf, "}");
+	d->n++;
+}
+
+void
+zs_details_free(struct zs_details *d)
+{
+	zs_buf_free(&d->buf);
+}

@@ -1,0 +1,138 @@
+/*
+ * zs_store: every read and write of events goes through this interface.
+ * zs_store_sqlite.c implements it on one SQLite database in WAL mode; a
+ * networked backend can implement the same functions without a responder
+ * changing. Every call is scoped to one tenant. Strings passed in are
+ * borrowed for the call only; rows handed to a callback live until the
+ * callback returns.
+ */
+#ifndef ZS_STORE_H
+#define ZS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zs_config.h"
+#include "zs_text.h"
+#include "zs_ulid.h"
+
+#define ZS_EVENT_ID_LEN	 (4 + ZS_ULID_LEN)	/* "evt_" + ULID */
+#define ZS_LIST_MAX	 500			/* largest page */
+#define ZS_ACK_BATCH_MAX 500			/* ids in one batch ack */
+
+enum zs_store_rc {
+	ZS_STORE_OK = 0,
+	ZS_STORE_NOTFOUND,	/* no such event for this tenant (404) */
+	ZS_STORE_CONFLICT,	/* idempotency key reused, other body (422) */
+	ZS_STORE_BUSY,		/* locked past the busy timeout (503) */
+	ZS_STORE_UNAVAILABLE,	/* cannot open or read the database (503) */
+	ZS_STORE_ERROR,		/* anything else (500); logged */
+	ZS_STORE__MAX
+};
+
+enum zs_status_filter {
+	ZS_STATUS_PENDING = 0,
+	ZS_STATUS_ACKED,
+	ZS_STATUS_ALL,
+	ZS_STATUS__MAX
+};
+
+enum zs_order {
+	ZS_ORDER_ASC = 0,	/* oldest first */
+	ZS_ORDER_DESC,		/* newest first */
+	ZS_ORDER__MAX
+};
+
+/* One stored event, as a store hands it to a callback. */
+struct zs_event {
+	char		 id[ZS_EVENT_ID_LEN + 1]; /* "evt_" + ULID */
+	int64_t		 seq;		/* storage order; cursors use it */
+	int64_t		 created_ms;	/* Unix ms */
+	int64_t		 acked_ms;	/* Unix ms, or -1 while pending */
+	const char	*source;	/* NULL when not given */
+	const char	*type;		/* NULL when not given */
+	const char	*topic;		/* NULL when not given */
+	const char	*payload;	/* minified JSON object */
+	size_t		 payload_len;	/* bytes in payload */
+};
+
+typedef void (*zs_event_fn)(const struct zs_event *, void *arg);
+
+/* A filter value: absent when len is 0. */
+struct zs_filter {
+	char	 s[ZS_TEXT_MAX_BYTES + 1];	/* UTF-8, NUL-terminated */
+	size_t	 len;				/* 0 when absent */
+};
+
+/* GET /inbox, checked. */
+struct zs_list_params {
+	long			 limit;		/* 1..ZS_LIST_MAX */
+	enum zs_status_filter	 status;
+	enum zs_order		 order;
+	struct zs_filter	 topic;
+	struct zs_filter	 type;
+	struct zs_filter	 source;
+	int64_t			 since_ms;	/* created after; -1 = any */
+	int64_t			 after_seq;	/* cursor position; -1 = none */
+};
+
+/* POST /events, checked. */
+struct zs_new_event {
+	const char	*tenant;
+	const char	*source;	/* NULL when not given */
+	const char	*type;		/* NULL when not given */
+	const char	*topic;		/* NULL when not given */
+	const char	*payload;	/* minified JSON object */
+	size_t		 payload_len;
+	const char	*idem_key;	/* NULL when not given */
+	unsigned char	 body_hash[32];	/* SHA-256 of the minified body */
+};
+
+/* What POST /events answers. */
+struct zs_inserted {
+	char		 id[ZS_EVENT_ID_LEN + 1];
+	int64_t		 created_ms;
+	int		 replayed;	/* 1: an idempotent replay */
+};
+
+/* Opens the store for this process (once); later calls are cheap. */
+enum zs_store_rc zs_store_open(const struct zs_config *);
+void		 zs_store_close(void);
+/* Checks the database answers a read. */
+enum zs_store_rc zs_store_ping(void);
+/*
+ * Stores one event and (if given) its idempotency key in one transaction.
+ * With a live key: the same body hash replays (replayed = 1), another body
+ * is ZS_STORE_CONFLICT.
+ */
+enum zs_store_rc zs_store_insert(const struct zs_new_event *,
+		    struct zs_inserted *);
+/*
+ * Calls fn for up to p->limit matching events; *more is 1 when another
+ * page exists, and *last_seq is the seq of the last event given.
+ */
+enum zs_store_rc zs_store_list(const char *tenant,
+		    const struct zs_list_params *p, zs_event_fn fn, void *arg,
+		    int *more, int64_t *last_seq);
+/* Calls fn once for the event, or returns ZS_STORE_NOTFOUND. */
+enum zs_store_rc zs_store_get(const char *tenant, const char *id,
+		    zs_event_fn fn, void *arg);
+/* Acknowledges (once); *acked_ms is the first acknowledgement's time. */
+enum zs_store_rc zs_store_ack(const char *tenant, const char *id,
+		    int64_t *acked_ms);
+/*
+ * Acknowledges n ids in one transaction; found[i] is set to 1 or 0.
+ */
+enum zs_store_rc zs_store_ack_batch(const char *tenant,
+		    const char *const *ids, size_t n, int *found);
+enum zs_store_rc zs_store_delete(const char *tenant, const char *id);
+/*
+ * Removes up to limit acknowledged events older than the retention, and
+ * expired idempotency keys and change rows; *removed counts events.
+ */
+enum zs_store_rc zs_store_purge(int64_t now_ms, long limit, long *removed);
+/* Applies sql/ migrations from dir to reach the newest schema version. */
+enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
+		    int *from, int *to);
+
+#endif

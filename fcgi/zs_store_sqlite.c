@@ -1,0 +1,768 @@
+/*
+ * zs_store on SQLite: one database in WAL mode, every statement declared in
+ * the table below and prepared once per process, writes inside
+ * BEGIN IMMEDIATE, busy waits bounded by DB_BUSY_TIMEOUT_MS.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "zs_log.h"
+#include "zs_store.h"
+#include "zs_time.h"
+
+/* The schema version this build reads and writes. */
+#define ZS_SCHEMA_VERSION 1
+
+enum stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_PING,
+	ST_IDEM_GET,
+	ST_IDEM_PUT,
+	ST_ULID_GET,
+	ST_ULID_PUT,
+	ST_EVENT_INSERT,
+	ST_EVENT_GET,
+	ST_LIST_PENDING_ASC,
+	ST_LIST_PENDING_DESC,
+	ST_LIST_ACKED_ASC,
+	ST_LIST_ACKED_DESC,
+	ST_LIST_ALL_ASC,
+	ST_LIST_ALL_DESC,
+	ST_ACK_GET,
+	ST_ACK_SET,
+	ST_DELETE,
+	ST_PURGE_EVENTS,
+	ST_PURGE_IDEM,
+	ST_PURGE_CHANGES,
+	ST__MAX
+};
+
+#define EVENT_COLS \
+	"seq, id, created_at, acked_at, source, type, topic, payload"
+/* ?1 tenant, ?2 cursor seq, ?3 since, ?4 topic, ?5 type, ?6 source. */
+#define LIST_WHERE(status, cmp) \
+	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND " status \
+	" AND seq " cmp " ?2 AND created_at > ?3" \
+	" AND (?4 IS NULL OR topic = ?4) AND (?5 IS NULL OR type = ?5)" \
+	" AND (?6 IS NULL OR source = ?6)"
+#define PENDING "acked_at IS NULL"
+#define ACKED "acked_at IS NOT NULL"
+#define ANY "1"
+
+static const char *const stmt_sql[ST__MAX] = {
+	/* ST_BEGIN */ "BEGIN IMMEDIATE",
+	/* ST_COMMIT */ "COMMIT",
+	/* ST_ROLLBACK */ "ROLLBACK",
+	/* ST_PING */ "SELECT count(*) FROM ulid_state",
+	/* ST_IDEM_GET */
+	"SELECT body_hash, event_id, created_at FROM idempotency_keys "
+	"WHERE tenant = ?1 AND key = ?2 AND expires_at > ?3",
+	/* ST_IDEM_PUT */
+	"INSERT OR REPLACE INTO idempotency_keys "
+	"(tenant, key, body_hash, event_id, created_at, expires_at) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* ST_ULID_GET */ "SELECT last FROM ulid_state WHERE only = 1",
+	/* ST_ULID_PUT */ "UPDATE ulid_state SET last = ?1 WHERE only = 1",
+	/* ST_EVENT_INSERT */
+	"INSERT INTO events (id, tenant, created_at, source, type, topic, "
+	"payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* ST_EVENT_GET */
+	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND id = ?2",
+	/* ST_LIST_PENDING_ASC */
+	LIST_WHERE(PENDING, ">") " ORDER BY seq ASC LIMIT ?7",
+	/* ST_LIST_PENDING_DESC */
+	LIST_WHERE(PENDING, "<") " ORDER BY seq DESC LIMIT ?7",
+	/* ST_LIST_ACKED_ASC */
+	LIST_WHERE(ACKED, ">") " ORDER BY seq ASC LIMIT ?7",
+	/* ST_LIST_ACKED_DESC */
+	LIST_WHERE(ACKED, "<") " ORDER BY seq DESC LIMIT ?7",
+	/* ST_LIST_ALL_ASC */
+	LIST_WHERE(ANY, ">") " ORDER BY seq ASC LIMIT ?7",
+	/* ST_LIST_ALL_DESC */
+	LIST_WHERE(ANY, "<") " ORDER BY seq DESC LIMIT ?7",
+	/* ST_ACK_GET */
+	"SELECT acked_at FROM events WHERE tenant = ?1 AND id = ?2",
+	/* ST_ACK_SET */
+	"UPDATE events SET acked_at = ?3 "
+	"WHERE tenant = ?1 AND id = ?2 AND acked_at IS NULL",
+	/* ST_DELETE */ "DELETE FROM events WHERE tenant = ?1 AND id = ?2",
+	/* ST_PURGE_EVENTS */
+	"DELETE FROM events WHERE seq IN (SELECT seq FROM events "
+	"WHERE acked_at IS NOT NULL AND acked_at < ?1 LIMIT ?2)",
+	/* ST_PURGE_IDEM */
+	"DELETE FROM idempotency_keys WHERE (tenant, key) IN "
+	"(SELECT tenant, key FROM idempotency_keys WHERE expires_at < ?1 "
+	"LIMIT ?2)",
+	/* ST_PURGE_CHANGES */
+	"DELETE FROM changes WHERE seq IN (SELECT seq FROM changes "
+	"ORDER BY seq LIMIT ?2) AND at < ?1",
+};
+
+/* This process's connection and its prepared statements. */
+static struct {
+	sqlite3			*db;		/* NULL until opened */
+	sqlite3_stmt		*st[ST__MAX];	/* by enum stmt */
+	const struct zs_config	*cfg;		/* settings in force */
+} store;
+
+/* Maps an SQLite result code to ours. */
+static enum zs_store_rc
+map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return ZS_STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ZS_STORE_BUSY;
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+	case SQLITE_PERM:
+	case SQLITE_PROTOCOL:
+		return ZS_STORE_UNAVAILABLE;
+	default:
+		return ZS_STORE_ERROR;
+	}
+}
+
+/* Logs a failed statement with its text and SQLite's message. */
+static enum zs_store_rc
+fail(int rc, const char *sql)
+{
+	enum zs_store_rc out = map_rc(rc);
+
+	zs_log("sqlite: %s (%d) in: %s", store.db ?
+	    sqlite3_errmsg(store.db) : sqlite3_errstr(rc), rc,
+	    sql ? sql : "(open)");
+	if (out == ZS_STORE_UNAVAILABLE)
+		zs_store_close();	/* reopen on the next request */
+	return out;
+}
+
+/* Resets and clears a statement for its next use; returns it. */
+static sqlite3_stmt *
+stmt(enum stmt s)
+{
+	sqlite3_reset(store.st[s]);
+	sqlite3_clear_bindings(store.st[s]);
+	return store.st[s];
+}
+
+/* Steps a statement that returns no row (or ignores its rows). */
+static enum zs_store_rc
+run(enum stmt s)
+{
+	int	 rc = sqlite3_step(store.st[s]);
+
+	sqlite3_reset(store.st[s]);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(rc, stmt_sql[s]);
+	return ZS_STORE_OK;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, (int)len, SQLITE_STATIC);
+}
+
+static void
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	bind_text(st, i, s, s ? strlen(s) : 0);
+}
+
+static enum zs_store_rc
+begin(void)
+{
+	stmt(ST_BEGIN);
+	return run(ST_BEGIN);
+}
+
+static enum zs_store_rc
+commit(void)
+{
+	stmt(ST_COMMIT);
+	return run(ST_COMMIT);
+}
+
+/* Ends a failed transaction; keeps the first error. */
+static enum zs_store_rc
+rollback(enum zs_store_rc rc)
+{
+	if (store.db != NULL && !sqlite3_get_autocommit(store.db)) {
+		stmt(ST_ROLLBACK);
+		sqlite3_step(store.st[ST_ROLLBACK]);
+		sqlite3_reset(store.st[ST_ROLLBACK]);
+	}
+	return rc;
+}
+
+/* Opens the database file and applies per-connection settings. */
+static enum zs_store_rc
+connect_db(const struct zs_config *cfg, int flags, sqlite3 **out)
+{
+	char	 pragmas[160];
+	char	*msg = NULL;
+	int	 rc;
+
+	rc = sqlite3_open_v2(cfg->db_path, out, flags, NULL);
+	if (rc != SQLITE_OK) {
+		zs_log("sqlite: cannot open %s: %s", cfg->db_path,
+		    *out ? sqlite3_errmsg(*out) : sqlite3_errstr(rc));
+		sqlite3_close(*out);
+		*out = NULL;
+		return ZS_STORE_UNAVAILABLE;
+	}
+	sqlite3_busy_timeout(*out, (int)cfg->busy_timeout_ms);
+	sqlite3_extended_result_codes(*out, 1);
+	snprintf(pragmas, sizeof(pragmas), "PRAGMA synchronous = %s; "
+	    "PRAGMA foreign_keys = OFF; PRAGMA trusted_schema = OFF;",
+	    cfg->durability == ZS_DURABILITY_FULL ? "FULL" : "NORMAL");
+	if ((rc = sqlite3_exec(*out, pragmas, NULL, NULL, &msg)) !=
+	    SQLITE_OK) {
+		zs_log("sqlite: %s in: %s", msg ? msg : "?", pragmas);
+		sqlite3_free(msg);
+		sqlite3_close(*out);
+		*out = NULL;
+		return map_rc(rc) == ZS_STORE_BUSY ? ZS_STORE_BUSY :
+		    ZS_STORE_UNAVAILABLE;
+	}
+	return ZS_STORE_OK;
+}
+
+/* Reads PRAGMA user_version; -1 on failure. */
+static int
+user_version(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+enum zs_store_rc
+zs_store_open(const struct zs_config *cfg)
+{
+	enum zs_store_rc	 rc;
+	int			 i, v;
+
+	store.cfg = cfg;
+	if (store.db != NULL)
+		return ZS_STORE_OK;
+	if ((rc = connect_db(cfg, SQLITE_OPEN_READWRITE, &store.db)) !=
+	    ZS_STORE_OK)
+		return rc;
+	if ((v = user_version(store.db)) != ZS_SCHEMA_VERSION) {
+		zs_log("sqlite: %s has schema version %d, this build needs "
+		    "%d: run make db-init", cfg->db_path, v,
+		    ZS_SCHEMA_VERSION);
+		zs_store_close();
+		return ZS_STORE_UNAVAILABLE;
+	}
+	for (i = 0; i < ST__MAX; i++)
+		if (sqlite3_prepare_v3(store.db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &store.st[i], NULL) !=
+		    SQLITE_OK)
+			return fail(sqlite3_errcode(store.db), stmt_sql[i]);
+	return ZS_STORE_OK;
+}
+
+void
+zs_store_close(void)
+{
+	int	 i;
+
+	for (i = 0; i < ST__MAX; i++) {
+		sqlite3_finalize(store.st[i]);
+		store.st[i] = NULL;
+	}
+	sqlite3_close(store.db);
+	store.db = NULL;
+}
+
+/* Opens the store if a past failure closed it. */
+static enum zs_store_rc
+ensure_open(void)
+{
+	if (store.db != NULL)
+		return ZS_STORE_OK;
+	if (store.cfg == NULL)
+		return ZS_STORE_UNAVAILABLE;
+	return zs_store_open(store.cfg);
+}
+
+enum zs_store_rc
+zs_store_ping(void)
+{
+	enum zs_store_rc	 rc;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	stmt(ST_PING);
+	return run(ST_PING);
+}
+
+/* Reads the current row of an EVENT_COLS statement. */
+static void
+read_event(sqlite3_stmt *st, struct zs_event *ev)
+{
+	const char	*id = (const char *)sqlite3_column_text(st, 1);
+
+	ev->seq = sqlite3_column_int64(st, 0);
+	snprintf(ev->id, sizeof(ev->id), "%s", id ? id : "");
+	ev->created_ms = sqlite3_column_int64(st, 2);
+	ev->acked_ms = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 3);
+	ev->source = (const char *)sqlite3_column_text(st, 4);
+	ev->type = (const char *)sqlite3_column_text(st, 5);
+	ev->topic = (const char *)sqlite3_column_text(st, 6);
+	ev->payload = (const char *)sqlite3_column_text(st, 7);
+	ev->payload_len = (size_t)sqlite3_column_bytes(st, 7);
+	if (ev->payload == NULL) {
+		ev->payload = "{}";
+		ev->payload_len = 2;
+	}
+}
+
+/*
+ * Looks up a live idempotency key inside the open transaction. Returns
+ * ZS_STORE_NOTFOUND when there is none, ZS_STORE_OK with out filled for a
+ * replay, ZS_STORE_CONFLICT for another body.
+ */
+static enum zs_store_rc
+idem_lookup(const struct zs_new_event *ev, int64_t now,
+    struct zs_inserted *out)
+{
+	sqlite3_stmt	*st = stmt(ST_IDEM_GET);
+	const void	*hash;
+	const char	*id;
+	int		 rc;
+
+	bind_str(st, 1, ev->tenant);
+	bind_str(st, 2, ev->idem_key);
+	sqlite3_bind_int64(st, 3, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return ZS_STORE_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return fail(rc, stmt_sql[ST_IDEM_GET]);
+	hash = sqlite3_column_blob(st, 0);
+	if (sqlite3_column_bytes(st, 0) != 32 || hash == NULL ||
+	    memcmp(hash, ev->body_hash, 32) != 0) {
+		sqlite3_reset(st);
+		return ZS_STORE_CONFLICT;
+	}
+	id = (const char *)sqlite3_column_text(st, 1);
+	snprintf(out->id, sizeof(out->id), "%s", id ? id : "");
+	out->created_ms = sqlite3_column_int64(st, 2);
+	out->replayed = 1;
+	sqlite3_reset(st);
+	return ZS_STORE_OK;
+}
+
+/* Makes the next event id inside the open transaction. */
+static enum zs_store_rc
+next_id(int64_t now, char id[ZS_EVENT_ID_LEN + 1])
+{
+	sqlite3_stmt	*st = stmt(ST_ULID_GET);
+	struct zs_ulid	 prev, next;
+	const char	*last;
+	int		 rc, have_prev = 0;
+
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return fail(rc, stmt_sql[ST_ULID_GET]);
+	last = (const char *)sqlite3_column_text(st, 0);
+	if (last != NULL && zs_ulid_decode(last, &prev) == 0)
+		have_prev = 1;
+	sqlite3_reset(st);
+	if (zs_ulid_next(have_prev ? &prev : NULL, (uint64_t)now, &next)) {
+		zs_log("getrandom failed");
+		return ZS_STORE_ERROR;
+	}
+	memcpy(id, "evt_", 4);
+	zs_ulid_encode(&next, id + 4);
+	st = stmt(ST_ULID_PUT);
+	bind_str(st, 1, id + 4);
+	return run(ST_ULID_PUT);
+}
+
+enum zs_store_rc
+zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
+{
+	enum zs_store_rc	 rc;
+	sqlite3_stmt		*st;
+	int64_t			 now;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	    ZS_STORE_OK)
+		return rc;
+	now = zs_time_now_ms();
+	if (ev->idem_key != NULL) {
+		rc = idem_lookup(ev, now, out);
+		if (rc != ZS_STORE_NOTFOUND)
+			return rollback(rc);	/* replay, conflict or error */
+	}
+	if ((rc = next_id(now, out->id)) != ZS_STORE_OK)
+		return rollback(rc);
+	out->created_ms = now;
+
+	st = stmt(ST_EVENT_INSERT);
+	bind_str(st, 1, out->id);
+	bind_str(st, 2, ev->tenant);
+	sqlite3_bind_int64(st, 3, now);
+	bind_str(st, 4, ev->source);
+	bind_str(st, 5, ev->type);
+	bind_str(st, 6, ev->topic);
+	bind_text(st, 7, ev->payload, ev->payload_len);
+	if ((rc = run(ST_EVENT_INSERT)) != ZS_STORE_OK)
+		return rollback(rc);
+
+	if (ev->idem_key != NULL) {
+		st = stmt(ST_IDEM_PUT);
+		bind_str(st, 1, ev->tenant);
+		bind_str(st, 2, ev->idem_key);
+		sqlite3_bind_blob(st, 3, ev->body_hash, 32, SQLITE_STATIC);
+		bind_str(st, 4, out->id);
+		sqlite3_bind_int64(st, 5, now);
+		sqlite3_bind_int64(st, 6, now +
+		    store.cfg->idem_ttl_hours * 3600 * 1000);
+		if ((rc = run(ST_IDEM_PUT)) != ZS_STORE_OK)
+			return rollback(rc);
+	}
+	if ((rc = commit()) != ZS_STORE_OK)
+		return rollback(rc);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_list(const char *tenant, const struct zs_list_params *p,
+    zs_event_fn fn, void *arg, int *more, int64_t *last_seq)
+{
+	static const enum stmt which[ZS_STATUS__MAX][ZS_ORDER__MAX] = {
+		{ ST_LIST_PENDING_ASC, ST_LIST_PENDING_DESC },
+		{ ST_LIST_ACKED_ASC, ST_LIST_ACKED_DESC },
+		{ ST_LIST_ALL_ASC, ST_LIST_ALL_DESC },
+	};
+	enum zs_store_rc	 rc;
+	enum stmt		 s;
+	sqlite3_stmt		*st;
+	struct zs_event		 ev;
+	long			 n = 0;
+	int			 step;
+
+	*more = 0;
+	*last_seq = -1;
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	s = which[p->status][p->order];
+	st = stmt(s);
+	bind_str(st, 1, tenant);
+	sqlite3_bind_int64(st, 2, p->after_seq >= 0 ? p->after_seq :
+	    (p->order == ZS_ORDER_ASC ? -1 : INT64_MAX));
+	sqlite3_bind_int64(st, 3, p->since_ms);
+	if (p->topic.len)
+		bind_text(st, 4, p->topic.s, p->topic.len);
+	if (p->type.len)
+		bind_text(st, 5, p->type.s, p->type.len);
+	if (p->source.len)
+		bind_text(st, 6, p->source.s, p->source.len);
+	sqlite3_bind_int64(st, 7, p->limit + 1);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == p->limit) {
+			*more = 1;
+			break;
+		}
+		read_event(st, &ev);
+		fn(&ev, arg);
+		*last_seq = ev.seq;
+		n++;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return fail(step, stmt_sql[s]);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_get(const char *tenant, const char *id, zs_event_fn fn, void *arg)
+{
+	enum zs_store_rc	 rc;
+	sqlite3_stmt		*st;
+	struct zs_event		 ev;
+	int			 step;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	st = stmt(ST_EVENT_GET);
+	bind_str(st, 1, tenant);
+	bind_str(st, 2, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		read_event(st, &ev);
+		fn(&ev, arg);
+		rc = ZS_STORE_OK;
+	} else if (step == SQLITE_DONE)
+		rc = ZS_STORE_NOTFOUND;
+	else
+		rc = fail(step, stmt_sql[ST_EVENT_GET]);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Acknowledges one id inside the open transaction. */
+static enum zs_store_rc
+ack_one(const char *tenant, const char *id, int64_t now, int64_t *acked_ms)
+{
+	sqlite3_stmt	*st = stmt(ST_ACK_GET);
+	int		 step, pending;
+
+	bind_str(st, 1, tenant);
+	bind_str(st, 2, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return ZS_STORE_NOTFOUND;
+	}
+	if (step != SQLITE_ROW)
+		return fail(step, stmt_sql[ST_ACK_GET]);
+	pending = sqlite3_column_type(st, 0) == SQLITE_NULL;
+	*acked_ms = pending ? now : sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!pending)
+		return ZS_STORE_OK;
+	st = stmt(ST_ACK_SET);
+	bind_str(st, 1, tenant);
+	bind_str(st, 2, id);
+	sqlite3_bind_int64(st, 3, now);
+	return run(ST_ACK_SET);
+}
+
+enum zs_store_rc
+zs_store_ack(const char *tenant, const char *id, int64_t *acked_ms)
+{
+	enum zs_store_rc	 rc;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	    ZS_STORE_OK)
+		return rc;
+	rc = ack_one(tenant, id, zs_time_now_ms(), acked_ms);
+	if (rc != ZS_STORE_OK)
+		return rollback(rc);
+	if ((rc = commit()) != ZS_STORE_OK)
+		return rollback(rc);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_ack_batch(const char *tenant, const char *const *ids, size_t n,
+    int *found)
+{
+	enum zs_store_rc	 rc;
+	int64_t			 now, acked;
+	size_t			 i;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	    ZS_STORE_OK)
+		return rc;
+	now = zs_time_now_ms();
+	for (i = 0; i < n; i++) {
+		rc = ack_one(tenant, ids[i], now, &acked);
+		if (rc != ZS_STORE_OK && rc != ZS_STORE_NOTFOUND)
+			return rollback(rc);
+		found[i] = rc == ZS_STORE_OK;
+	}
+	if ((rc = commit()) != ZS_STORE_OK)
+		return rollback(rc);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_delete(const char *tenant, const char *id)
+{
+	enum zs_store_rc	 rc;
+	sqlite3_stmt		*st;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	    ZS_STORE_OK)
+		return rc;
+	st = stmt(ST_DELETE);
+	bind_str(st, 1, tenant);
+	bind_str(st, 2, id);
+	if ((rc = run(ST_DELETE)) != ZS_STORE_OK)
+		return rollback(rc);
+	if (sqlite3_changes(store.db) == 0)
+		return rollback(ZS_STORE_NOTFOUND);
+	if ((rc = commit()) != ZS_STORE_OK)
+		return rollback(rc);
+	return ZS_STORE_OK;
+}
+
+/* Runs one purge statement with (cutoff, limit) in its own transaction. */
+static enum zs_store_rc
+purge_step(enum stmt s, int64_t cutoff, long limit, long *removed)
+{
+	enum zs_store_rc	 rc;
+	sqlite3_stmt		*st;
+
+	if ((rc = begin()) != ZS_STORE_OK)
+		return rc;
+	st = stmt(s);
+	sqlite3_bind_int64(st, 1, cutoff);
+	sqlite3_bind_int64(st, 2, limit);
+	if ((rc = run(s)) != ZS_STORE_OK)
+		return rollback(rc);
+	*removed = sqlite3_changes(store.db);
+	if ((rc = commit()) != ZS_STORE_OK)
+		return rollback(rc);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_purge(int64_t now, long limit, long *removed)
+{
+	enum zs_store_rc	 rc;
+	int64_t			 keep = store.cfg ?
+				    store.cfg->retention_days * 86400000LL : 0;
+	long			 n;
+
+	*removed = 0;
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	/* Small transactions, so a writer waits at most for one of them. */
+	if ((rc = purge_step(ST_PURGE_EVENTS, now - keep, limit, removed)) ||
+	    (rc = purge_step(ST_PURGE_IDEM, now, limit, &n)) ||
+	    (rc = purge_step(ST_PURGE_CHANGES, now - keep, limit, &n)))
+		return rc;
+	return ZS_STORE_OK;
+}
+
+/* ---- Migrations ------------------------------------------------------ */
+
+/* Reads a whole file into a new NUL-terminated string; NULL on failure. */
+static char *
+slurp(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*s = NULL;
+	long	 n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (s = malloc((size_t)n + 1)) != NULL) {
+		if (fread(s, 1, (size_t)n, f) != (size_t)n) {
+			free(s);
+			s = NULL;
+		} else
+			s[n] = '\0';
+	}
+	fclose(f);
+	return s;
+}
+
+/* Applies one file and sets user_version in one transaction. */
+static enum zs_store_rc
+apply(sqlite3 *db, const char *path, int version)
+{
+	char	*sql, *msg = NULL, setv[48];
+	int	 rc;
+
+	if ((sql = slurp(path)) == NULL) {
+		zs_log("migrate: cannot read %s", path);
+		return ZS_STORE_ERROR;
+	}
+	snprintf(setv, sizeof(setv), "PRAGMA user_version = %d", version);
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, setv, NULL, NULL, &msg);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, &msg);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		zs_log("migrate: %s: %s", path, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return map_rc(rc) == ZS_STORE_OK ? ZS_STORE_ERROR : map_rc(rc);
+	}
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_migrate(const struct zs_config *cfg, const char *dir, int *from,
+    int *to)
+{
+	char			 path[2048];
+	sqlite3			*db = NULL;
+	struct dirent		**names = NULL;
+	enum zs_store_rc	 rc;
+	int			 n = 0, i, v;
+	char			*msg = NULL;
+
+	if ((rc = connect_db(cfg, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, &db)) != ZS_STORE_OK)
+		return rc;
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, &msg) !=
+	    SQLITE_OK) {
+		zs_log("migrate: cannot switch to WAL: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		rc = ZS_STORE_UNAVAILABLE;
+		goto out;
+	}
+	*from = *to = v = user_version(db);
+	if (v < 0) {
+		rc = ZS_STORE_UNAVAILABLE;
+		goto out;
+	}
+	if (v == 0) {
+		snprintf(path, sizeof(path), "%s/schema.sql", dir);
+		if ((rc = apply(db, path, 1)) != ZS_STORE_OK)
+			goto out;
+		*to = v = 1;
+	}
+	snprintf(path, sizeof(path), "%s/migrations", dir);
+	n = scandir(path, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		int num = atoi(names[i]->d_name);
+		if (num <= v || strstr(names[i]->d_name, ".sql") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/migrations/%s", dir,
+		    names[i]->d_name);
+		if ((rc = apply(db, path, num)) != ZS_STORE_OK)
+			goto out;
+		*to = v = num;
+	}
+	rc = v > ZS_SCHEMA_VERSION ? ZS_STORE_ERROR : ZS_STORE_OK;
+	if (rc != ZS_STORE_OK)
+		zs_log("migrate: database is at version %d, newer than this "
+		    "build (%d)", v, ZS_SCHEMA_VERSION);
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	sqlite3_close(db);
+	return rc;
+}

@@ -1,0 +1,76 @@
+-- ZapStream schema, version 1. Applied by `zs-admin migrate` (make db-init)
+-- inside one transaction; later changes go in sql/migrations/NNN_name.sql,
+-- where NNN is the user_version they bring the database to.
+
+-- One row per stored event. seq is the storage order: AUTOINCREMENT so a
+-- seq is never reused after a delete, which keeps cursors exact.
+CREATE TABLE events (
+	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
+	id		TEXT NOT NULL UNIQUE,	-- "evt_" + ULID
+	tenant		TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,	-- Unix milliseconds
+	source		TEXT,
+	type		TEXT,
+	topic		TEXT,
+	payload		TEXT NOT NULL,		-- minified JSON object
+	acked_at	INTEGER			-- Unix ms; NULL while pending
+);
+CREATE INDEX events_tenant_seq ON events (tenant, seq);
+CREATE INDEX events_tenant_pending ON events (tenant, seq)
+	WHERE acked_at IS NULL;
+CREATE INDEX events_tenant_acked ON events (tenant, seq)
+	WHERE acked_at IS NOT NULL;
+CREATE INDEX events_acked_at ON events (acked_at)
+	WHERE acked_at IS NOT NULL;
+
+-- The change sequence the live stream reads. Written only by the triggers
+-- below, so no code path can forget it. seq is the SSE event id.
+CREATE TABLE changes (
+	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
+	tenant		TEXT NOT NULL,
+	kind		TEXT NOT NULL
+			CHECK (kind IN ('created', 'acknowledged', 'deleted')),
+	event_id	TEXT NOT NULL,
+	at		INTEGER NOT NULL	-- Unix milliseconds
+);
+CREATE INDEX changes_tenant_seq ON changes (tenant, seq);
+
+CREATE TRIGGER events_created AFTER INSERT ON events
+BEGIN
+	INSERT INTO changes (tenant, kind, event_id, at)
+	VALUES (NEW.tenant, 'created', NEW.id, NEW.created_at);
+END;
+
+CREATE TRIGGER events_acknowledged AFTER UPDATE OF acked_at ON events
+WHEN OLD.acked_at IS NULL AND NEW.acked_at IS NOT NULL
+BEGIN
+	INSERT INTO changes (tenant, kind, event_id, at)
+	VALUES (NEW.tenant, 'acknowledged', NEW.id, NEW.acked_at);
+END;
+
+CREATE TRIGGER events_deleted AFTER DELETE ON events
+BEGIN
+	INSERT INTO changes (tenant, kind, event_id, at)
+	VALUES (OLD.tenant, 'deleted', OLD.id,
+	    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+END;
+
+-- Idempotency keys, per tenant, remembered until expires_at.
+CREATE TABLE idempotency_keys (
+	tenant		TEXT NOT NULL,
+	key		TEXT NOT NULL,
+	body_hash	BLOB NOT NULL,		-- SHA-256 of the minified body
+	event_id	TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,	-- the event's, for replays
+	expires_at	INTEGER NOT NULL,	-- Unix milliseconds
+	PRIMARY KEY (tenant, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+-- The last ULID handed out, so ids increase across processes even within
+-- one millisecond (read and written inside the insert transaction).
+CREATE TABLE ulid_state (
+	only		INTEGER PRIMARY KEY CHECK (only = 1),
+	last		TEXT NOT NULL
+);
+INSERT INTO ulid_state (only, last) VALUES (1, '');
