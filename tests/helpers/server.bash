@@ -1,0 +1,73 @@
+# Starts and stops a throwaway ZapStream (lighttpd + responders) on a free
+# loopback port with its own database. Sourced by the bats files and by
+# bench/run. Needs ZS_BIN (the responders to run); ZS_ROOT defaults to the
+# checkout. Settings such as API_KEYS or RATE_LIMIT_PER_MINUTE can be set
+# in the environment before zs_start.
+#
+# After zs_start: ZS_URL, ZS_DIR (database, sockets, log), ZS_LOG,
+# ZS_LIGHTTPD_PID.
+
+ZS_ROOT=${ZS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+# zs_start: starts the server; returns non-zero (with the log) on failure.
+zs_start() {
+	local try port
+	ZS_DIR=$(mktemp -d /tmp/zs.XXXXXX)
+	mkdir -p "$ZS_DIR/run"
+	ZS_LOG=$ZS_DIR/lighttpd.log
+	export DATABASE_PATH=${ZS_DATABASE_PATH:-$ZS_DIR/events.db}
+	export API_KEYS=${API_KEYS:-dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b}
+	export RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-1000000}
+	export MAX_PAYLOAD_BYTES=${MAX_PAYLOAD_BYTES:-524288}
+	"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null || return 1
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		port=$((20000 + RANDOM % 40000))
+		ZS_ROOT=$ZS_ROOT ZS_BIN=$ZS_BIN ZS_RUN=$ZS_DIR/run \
+		ZS_BIND=127.0.0.1 PORT=$port ZS_PROCS=${ZS_PROCS:-2} \
+		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64)) \
+			lighttpd -D -f "$ZS_ROOT/lighttpd.conf" >>"$ZS_LOG" 2>&1 &
+		ZS_LIGHTTPD_PID=$!
+		ZS_URL=http://127.0.0.1:$port
+		if zs_wait_healthy; then
+			export ZS_URL ZS_DIR ZS_LOG ZS_LIGHTTPD_PID
+			return 0
+		fi
+		kill "$ZS_LIGHTTPD_PID" 2>/dev/null
+		wait "$ZS_LIGHTTPD_PID" 2>/dev/null
+	done
+	cat "$ZS_LOG" >&2
+	return 1
+}
+
+# zs_wait_healthy: waits up to 10 s for GET /health to answer 200.
+zs_wait_healthy() {
+	local i
+	for i in $(seq 1 100); do
+		kill -0 "$ZS_LIGHTTPD_PID" 2>/dev/null || return 1
+		curl -fs -o /dev/null "$ZS_URL/health" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# zs_stop: stops lighttpd (and so its responders); keeps the log for
+# sanitizer checks when ZS_KEEP_LOGS names a directory.
+zs_stop() {
+	[ -n "${ZS_LIGHTTPD_PID:-}" ] || return 0
+	kill "$ZS_LIGHTTPD_PID" 2>/dev/null
+	wait "$ZS_LIGHTTPD_PID" 2>/dev/null
+	if [ -n "${ZS_KEEP_LOGS:-}" ] && [ -f "$ZS_LOG" ]; then
+		cp "$ZS_LOG" "$ZS_KEEP_LOGS/$(basename "$ZS_DIR").log"
+	fi
+	rm -rf "$ZS_DIR"
+	ZS_LIGHTTPD_PID=
+}
+
+# zs_pids NAME: the process ids of one responder (zs-events, zs-inbox...).
+zs_pids() {
+	pgrep -f "$ZS_BIN/$1" | while read -r p; do
+		# only this server's responders: their parent is our lighttpd
+		[ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$ZS_LIGHTTPD_PID" ] &&
+			echo "$p"
+	done
+}
