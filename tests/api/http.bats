@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# Authentication, routing, request ids, CORS and /health.
+
+setup_file() {
+	load ../helpers/api
+	export CORS_ALLOWED_ORIGINS="https://app.example.com, http://localhost:3000"
+	zs_start
+}
+
+teardown_file() {
+	load ../helpers/api
+	zs_stop
+}
+
+setup() {
+	load ../helpers/api
+}
+
+@test "a missing key is 401 with WWW-Authenticate: Bearer" {
+	req GET /inbox
+	expect_error 401 UNAUTHORIZED
+	[[ "$(header www-authenticate)" == Bearer* ]]
+}
+
+@test "an unknown key is 401, in every form" {
+	req GET /inbox -H 'Authorization: Bearer nope'
+	expect_error 401 UNAUTHORIZED
+	req GET /inbox -H 'X-API-Key: nope'
+	expect_error 401 UNAUTHORIZED
+	req GET /inbox -H 'Authorization: Basic a2V5X2E6'
+	expect_error 401 UNAUTHORIZED
+	req GET /inbox -H 'Authorization: Bearer'
+	expect_error 401 UNAUTHORIZED
+	req GET /inbox -H "Authorization: Bearer ${KEY_A}x"
+	expect_error 401 UNAUTHORIZED
+	req GET /inbox -H "Authorization: Bearer ${KEY_A%?}"
+	expect_error 401 UNAUTHORIZED
+}
+
+@test "the Bearer scheme is case-insensitive and whitespace around it is ignored" {
+	for h in "Authorization: bearer $KEY_A" "Authorization: BEARER   $KEY_A  " "X-API-Key:   $KEY_A "; do
+		req GET /inbox -H "$h"
+		[ "$status_code" = 200 ]
+	done
+}
+
+@test "1000 wrong keys all answer 401 and never leak into the log" {
+	for i in $(seq 1 1000); do echo "header = \"X-API-Key: wrong-$i-secret\""; echo "url = \"$ZS_URL/inbox\""; echo "output = /dev/null"; echo 'write-out = "%{http_code}\n"'; echo next; done | sed '$d' >"$BATS_TEST_TMPDIR/cfg"
+	codes=$(curl -sS --no-progress-meter --parallel --parallel-max 20 -K "$BATS_TEST_TMPDIR/cfg" | sort | uniq -c | awk '{print $2":"$1}')
+	echo "$codes"
+	[ "$codes" = "401:1000" ]
+	! grep -q 'secret' "$ZS_LOG"
+}
+
+@test "every response carries X-Request-Id, and a safe client id is echoed" {
+	for p in /health /inbox /nope; do
+		req GET "$p"
+		[[ "$(header x-request-id)" =~ ^req_[0-9A-Z]{26}$ ]]
+	done
+	req GET /health -H 'X-Request-Id: client-abc.123'
+	[ "$(header x-request-id)" = client-abc.123 ]
+	req GET /health -H 'X-Request-Id: bad id<script>'
+	[[ "$(header x-request-id)" =~ ^req_ ]]
+}
+
+@test "an unknown route is a JSON 404" {
+	for p in /nope /events/x /inbox/evt_x/nope /api/v1/events; do
+		req GET "$p" -H "X-API-Key: $KEY_A"
+		expect_error 404 NOT_FOUND
+	done
+}
+
+@test "a known path with the wrong method is 405 with Allow" {
+	req GET /events -H "X-API-Key: $KEY_A"
+	expect_error 405 METHOD_NOT_ALLOWED
+	[ "$(header allow)" = "POST, OPTIONS" ]
+	req PUT /inbox/evt_01M8DD205T3HYMWAR1Y2R628D9 -H "X-API-Key: $KEY_A"
+	expect_error 405 METHOD_NOT_ALLOWED
+	[ "$(header allow)" = "GET, DELETE, OPTIONS" ]
+	req GET /inbox/ack -H "X-API-Key: $KEY_A"
+	expect_error 405 METHOD_NOT_ALLOWED
+	[ "$(header allow)" = "POST, OPTIONS" ]
+	req DELETE /inbox -H "X-API-Key: $KEY_A"
+	expect_error 405 METHOD_NOT_ALLOWED
+	[ "$(header allow)" = "GET, OPTIONS" ]
+	req POST /health -d ''
+	expect_error 405 METHOD_NOT_ALLOWED
+}
+
+@test "authenticated replies carry the IETF RateLimit fields" {
+	req_a GET /inbox
+	[ "$(header ratelimit-policy)" = '"default";q=1000000;w=60' ]
+	[[ "$(header ratelimit)" =~ ^\"default\"\;r=[0-9]+\;t=[0-9]+$ ]]
+}
+
+@test "a CORS preflight from an allowed origin is answered" {
+	req OPTIONS /events -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: POST' \
+		-H 'Access-Control-Request-Headers: authorization, content-type'
+	[ "$status_code" = 204 ]
+	[ "$(header access-control-allow-origin)" = https://app.example.com ]
+	[[ "$(header access-control-allow-methods)" == *POST* ]]
+	for h in Authorization X-API-Key Content-Type Idempotency-Key X-Idempotency-Key; do
+		[[ "$(header access-control-allow-headers)" == *"$h"* ]]
+	done
+}
+
+@test "an origin not on the list gets no CORS headers" {
+	req OPTIONS /events -H 'Origin: https://evil.example.com' -H 'Access-Control-Request-Method: POST'
+	[ -z "$(header access-control-allow-origin)" ]
+	req_a GET /inbox -H 'Origin: https://evil.example.com'
+	[ "$status_code" = 200 ]
+	[ -z "$(header access-control-allow-origin)" ]
+}
+
+@test "an allowed origin's requests carry Access-Control-Allow-Origin" {
+	req_a GET /inbox -H 'Origin: http://localhost:3000'
+	[ "$(header access-control-allow-origin)" = http://localhost:3000 ]
+	[[ "$(header access-control-expose-headers)" == *X-Request-Id* ]]
+}
+
+@test "GET /health answers without a key" {
+	req GET /health
+	[ "$status_code" = 200 ]
+	[ "$(jq -r .status <<<"$body")" = ok ]
+	[ "$(jq -r .database <<<"$body")" = ok ]
+	[ -n "$(jq -r .version <<<"$body")" ]
+}
+
+@test "the dashboard's static files are served at /" {
+	req GET /
+	[ "$status_code" = 200 ]
+	[[ "$(header content-type)" == text/html* ]]
+}
+
+@test "each responder runs as at least two processes" {
+	for r in zs-events zs-inbox zs-health; do
+		[ "$(zs_pids $r | wc -l)" -ge 2 ]
+	done
+}
