@@ -9,7 +9,7 @@ setup_file() {
 
 teardown_file() {
 	load ../helpers/api
-	zs_stop
+	zs_stop_all
 }
 
 setup() {

@@ -19,7 +19,9 @@ zs_start() {
 	export API_KEYS=${API_KEYS:-dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b}
 	export RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-1000000}
 	export MAX_PAYLOAD_BYTES=${MAX_PAYLOAD_BYTES:-524288}
-	"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null || return 1
+	if [ -z "${ZS_NO_MIGRATE:-}" ]; then
+		"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null || return 1
+	fi
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		port=$((20000 + RANDOM % 40000))
 		ZS_ROOT=$ZS_ROOT ZS_BIN=$ZS_BIN ZS_RUN=$ZS_DIR/run \
@@ -30,6 +32,7 @@ zs_start() {
 		ZS_URL=http://127.0.0.1:$port
 		if zs_wait_healthy; then
 			export ZS_URL ZS_DIR ZS_LOG ZS_LIGHTTPD_PID
+			echo "$ZS_LIGHTTPD_PID $ZS_DIR" >>"$(zs_registry)"
 			return 0
 		fi
 		kill "$ZS_LIGHTTPD_PID" 2>/dev/null
@@ -39,28 +42,60 @@ zs_start() {
 	return 1
 }
 
-# zs_wait_healthy: waits up to 10 s for GET /health to answer 200.
+# zs_wait_healthy: waits up to 10 s for GET /health to answer (200, or
+# any status with ZS_NO_MIGRATE, whose database is missing on purpose).
 zs_wait_healthy() {
-	local i
+	local i code
 	for i in $(seq 1 100); do
 		kill -0 "$ZS_LIGHTTPD_PID" 2>/dev/null || return 1
-		curl -fs -o /dev/null "$ZS_URL/health" && return 0
+		code=$(curl -s -o /dev/null -w '%{http_code}' "$ZS_URL/health")
+		[ "$code" = 200 ] && return 0
+		[ -n "${ZS_NO_MIGRATE:-}" ] && [ "$code" != 000 ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
-# zs_stop: stops lighttpd (and so its responders); keeps the log for
-# sanitizer checks when ZS_KEEP_LOGS names a directory.
+# The servers started by this bats file (or shell), one "pid dir" a line,
+# so teardown_file can stop those that tests started too.
+zs_registry() {
+	echo "${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/zs-servers"
+}
+
+# zs_stop_one PID DIR: stops one lighttpd (and so its responders); keeps
+# its log for sanitizer checks when ZS_KEEP_LOGS names a directory.
+zs_stop_one() {
+	local pid=$1 dir=$2 i
+	kill "$pid" 2>/dev/null || :
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$pid" 2>/dev/null || :
+	wait "$pid" 2>/dev/null || :
+	if [ -n "${ZS_KEEP_LOGS:-}" ] && [ -f "$dir/lighttpd.log" ]; then
+		cp "$dir/lighttpd.log" "$ZS_KEEP_LOGS/$(basename "$dir").log"
+	fi
+	rm -rf "$dir"
+	return 0
+}
+
+# zs_stop: stops the server this shell started last.
 zs_stop() {
 	[ -n "${ZS_LIGHTTPD_PID:-}" ] || return 0
-	kill "$ZS_LIGHTTPD_PID" 2>/dev/null
-	wait "$ZS_LIGHTTPD_PID" 2>/dev/null
-	if [ -n "${ZS_KEEP_LOGS:-}" ] && [ -f "$ZS_LOG" ]; then
-		cp "$ZS_LOG" "$ZS_KEEP_LOGS/$(basename "$ZS_DIR").log"
-	fi
-	rm -rf "$ZS_DIR"
+	zs_stop_one "$ZS_LIGHTTPD_PID" "$ZS_DIR"
 	ZS_LIGHTTPD_PID=
+}
+
+# zs_stop_all: stops every server in the registry (for teardown_file).
+zs_stop_all() {
+	local reg pid dir
+	reg=$(zs_registry)
+	[ -f "$reg" ] || return 0
+	while read -r pid dir; do
+		zs_stop_one "$pid" "$dir"
+	done <"$reg"
+	rm -f "$reg"
 }
 
 # zs_pids NAME: the process ids of one responder (zs-events, zs-inbox...).

@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# Storage: WAL, bounded busy waits, an unavailable database, and crashes.
+
+setup_file() {
+	load ../helpers/api
+	export DB_BUSY_TIMEOUT_MS=300
+	zs_start
+}
+
+teardown_file() {
+	load ../helpers/api
+	zs_stop_all
+}
+
+setup() {
+	load ../helpers/api
+}
+
+@test "the database is in WAL mode at the current schema version" {
+	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA journal_mode')" = wal ]
+	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 1 ]
+}
+
+@test "a write locked past the busy timeout is 503 UNAVAILABLE with Retry-After; reads go on" {
+	{ echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'COMMIT;'; } | sqlite3 "$DATABASE_PATH" &
+	locker=$!
+	sleep 0.5
+	post_event '{"payload":{}}'
+	expect_error 503 UNAVAILABLE
+	[ "$(header retry-after)" -ge 1 ]
+	req_a GET /inbox
+	[ "$status_code" = 200 ]
+	wait $locker
+	post_event '{"payload":{}}'
+	[ "$status_code" = 201 ]
+}
+
+@test "a missing database is 503 and health says so, until db-init creates it" {
+	ZS_NO_MIGRATE=1 ZS_DATABASE_PATH=$BATS_TEST_TMPDIR/later.db zs_start
+	req GET /health
+	[ "$status_code" = 503 ]
+	[ "$(jq -r .database <<<"$body")" = unavailable ]
+	post_event '{"payload":{}}'
+	expect_error 503 UNAVAILABLE
+	req_a GET /inbox
+	expect_error 503 UNAVAILABLE
+	grep -q 'cannot open' "$ZS_LOG"
+	DATABASE_PATH=$BATS_TEST_TMPDIR/later.db "$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql"
+	post_event '{"payload":{}}'
+	[ "$status_code" = 201 ]
+	req GET /health
+	[ "$status_code" = 200 ]
+	zs_stop
+}
+
+@test "retention purges acknowledged events past RETENTION_DAYS and expired keys" {
+	old=$(new_event) keep=$(new_event) pending=$(new_event)
+	req_a POST "/inbox/$old/ack" -d ''
+	req_a POST "/inbox/$keep/ack" -d ''
+	sqlite3 "$DATABASE_PATH" "UPDATE events SET acked_at = acked_at - 8 * 86400000 WHERE id = '$old';
+		INSERT INTO idempotency_keys VALUES ('tenant_a', 'gone', x'00', 'evt_x', 0, 1)"
+	run "$ZS_BIN/zs-admin" purge
+	[ "$status" = 0 ]
+	[ "$(sqlite3 "$DATABASE_PATH" "SELECT count(*) FROM events WHERE id IN ('$old', '$keep', '$pending')")" = 2 ]
+	[ "$(sqlite3 "$DATABASE_PATH" "SELECT count(*) FROM events WHERE id = '$old'")" = 0 ]
+	[ "$(sqlite3 "$DATABASE_PATH" "SELECT count(*) FROM idempotency_keys WHERE key = 'gone'")" = 0 ]
+}
+
+@test "SIGKILL of responders while clients post loses no event that got a 201" {
+	# four clients post for a few seconds, recording every id answered 201
+	for c in 1 2 3 4; do
+		(
+			end=$((SECONDS + 4))
+			while [ $SECONDS -lt $end ]; do
+				curl -s -m 5 -X POST "$ZS_URL/events" -H "X-API-Key: $KEY_A" \
+					-H 'Content-Type: application/json' -d '{"topic":"crash","payload":{}}' \
+					-w '\n%{http_code}\n' | paste -sd ' ' |
+					awk '$NF == 201 {print $1}' | jq -r .id
+			done >"$BATS_TEST_TMPDIR/ids$c"
+		) &
+	done
+	kills=0
+	end=$((SECONDS + 4))
+	while [ $SECONDS -lt $end ]; do
+		sleep 0.3
+		pid=$(zs_pids zs-events | shuf -n 1)
+		[ -n "$pid" ] && kill -9 "$pid" && kills=$((kills + 1))
+	done
+	wait
+	echo "kills: $kills, events: $(cat "$BATS_TEST_TMPDIR"/ids* | wc -l)"
+	[ "$kills" -ge 5 ]
+	cat "$BATS_TEST_TMPDIR"/ids* | sort >"$BATS_TEST_TMPDIR/acked"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/acked")" -gt 20 ]
+	sqlite3 "$DATABASE_PATH" "SELECT id FROM events WHERE topic = 'crash'" | sort >"$BATS_TEST_TMPDIR/stored"
+	# every 201 is stored, and stored once
+	[ -z "$(comm -23 "$BATS_TEST_TMPDIR/acked" "$BATS_TEST_TMPDIR/stored")" ]
+	[ -z "$(uniq -d "$BATS_TEST_TMPDIR/stored")" ]
+	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA integrity_check')" = ok ]
+	# lighttpd restarted them: the service answers again
+	for i in $(seq 1 50); do
+		post_event '{"payload":{}}'
+		[ "$status_code" = 201 ] && break
+		sleep 0.1
+	done
+	[ "$status_code" = 201 ]
+}
