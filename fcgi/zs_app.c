@@ -198,16 +198,19 @@ authenticate(struct zs_req *req)
 static int
 read_idem(struct zs_req *req)
 {
-	const char	*a = zs_req_param(req, "HTTP_IDEMPOTENCY_KEY");
-	const char	*b = zs_req_param(req, "HTTP_X_IDEMPOTENCY_KEY");
-	char		 other[ZS_HTTP_IDEM_MAX + 1];
-	struct zs_details d;
+	const char		*a = zs_req_param(req, "HTTP_IDEMPOTENCY_KEY");
+	const char		*b = zs_req_param(req, "HTTP_X_IDEMPOTENCY_KEY");
+	char			 ka[ZS_HTTP_IDEM_MAX + 1] = "";
+	char			 kb[ZS_HTTP_IDEM_MAX + 1] = "";
+	int			 bad;
+	struct zs_details	 d;
 
 	if (a == NULL && b == NULL)
 		return 0;
-	if ((a != NULL && zs_http_idem_key(a, req->idem_key) == -1) ||
-	    (b != NULL && zs_http_idem_key(b, a ? other : req->idem_key) ==
-	    -1) || (a != NULL && b != NULL && strcmp(req->idem_key, other))) {
+	bad = (a != NULL && zs_http_idem_key(a, ka) == -1) ||
+	    (b != NULL && zs_http_idem_key(b, kb) == -1) ||
+	    (a != NULL && b != NULL && strcmp(ka, kb) != 0);
+	if (bad) {
 		zs_details_init(&d);
 		zs_details_add(&d, a ? "Idempotency-Key" : "X-Idempotency-Key",
 		    a && b ? "both headers must carry the same key, of 1 to "
@@ -218,6 +221,7 @@ read_idem(struct zs_req *req)
 		zs_details_free(&d);
 		return -1;
 	}
+	memcpy(req->idem_key, a ? ka : kb, sizeof(req->idem_key));
 	req->has_idem = 1;
 	return 0;
 }
