@@ -10,6 +10,16 @@ $(foreach k,$(ENV_KEYS),$(if $(filter environment command,$(firstword $(origin $
 export $(ENV_KEYS)
 endif
 
+# The database path made absolute: the responders lighttpd starts do not
+# share make's working directory.
+ifeq ($(DATABASE_PATH)$(DATABASE_URL),)
+DATABASE_PATH := ./data/events.db
+endif
+ifneq ($(DATABASE_PATH),)
+DATABASE_PATH := $(abspath $(DATABASE_PATH))
+export DATABASE_PATH
+endif
+
 PORT              ?= 8000
 BIND              ?= 127.0.0.1
 MAX_PAYLOAD_BYTES ?= 524288
@@ -82,11 +92,11 @@ env-setup:
 
 db-init: $(O)/bin/zs-admin
 	@$(O)/bin/zs-admin check
-	@mkdir -p "$$(dirname "$${DATABASE_PATH:-./data/events.db}")"
+	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	$(O)/bin/zs-admin migrate sql
 
 db-reset: $(O)/bin/zs-admin
-	@db="$${DATABASE_PATH:-./data/events.db}"; \
+	@db="$(DATABASE_PATH)"; \
 	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit"; \
 	echo "removed $$db"
 	@$(MAKE) --no-print-directory db-init
@@ -97,11 +107,11 @@ RUN_DIR ?= $(CURDIR)/$(O)/run
 
 # lighttpd in the foreground on PORT; Ctrl-C stops it and its responders.
 dev: deps build
-	@mkdir -p "$$(dirname "$${DATABASE_PATH:-./data/events.db}")"
+	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
-	@echo "ZapStream on http://$(BIND):$(PORT)/  (Ctrl-C to stop)"
-	ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
+	@echo "ZapStream on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
 		lighttpd -D -f lighttpd.conf
@@ -110,8 +120,8 @@ quickstart: deps env-setup build db-init test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
 status:
-	@echo "database: $${DATABASE_PATH:-./data/events.db}"; \
-	db="$${DATABASE_PATH:-./data/events.db}"; \
+	@echo "database: $(DATABASE_PATH)"; \
+	db="$(DATABASE_PATH)"; \
 	if [ -f "$$db" ]; then \
 		sqlite3 "$$db" "SELECT 'schema version: ' || user_version FROM pragma_user_version; \
 		SELECT 'events: ' || count(*) || ' (' || sum(acked_at IS NULL) || ' pending)' FROM events;"; \

@@ -43,8 +43,12 @@ main(int argc, char *argv[])
 			    "the message above)\n", cfg.db_path);
 			return 1;
 		}
-		printf("database %s: schema version %d%s%d\n", cfg.db_path,
-		    from, from == to ? " is current: " : " -> ", to);
+		if (from == to)
+			printf("database %s is at schema version %d\n",
+			    cfg.db_path, to);
+		else
+			printf("database %s: schema version %d -> %d\n",
+			    cfg.db_path, from, to);
 		return 0;
 	}
 	if (strcmp(argv[1], "purge") == 0 && argc == 2) {
