@@ -31,9 +31,9 @@ export PORT
 CC      ?= cc
 O       ?= build
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-LDLIBS  += -lfcgi -lsqlite3 -ljson-c -lcrypto -lm
+LDLIBS  += -pthread -lfcgi -lsqlite3 -ljson-c -lcrypto -lm
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -41,10 +41,10 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 # The shared core: every responder links all of it.
-CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_event zs_http \
-	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_store_sqlite \
+CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_event zs_http zs_hub \
+	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_sse zs_store_sqlite \
 	  zs_text zs_time zs_ulid
-PROGS   = zs-events zs-inbox zs-health zs-notfound zs-admin
+PROGS   = zs-events zs-inbox zs-stream zs-health zs-notfound zs-admin
 CORE_O  = $(CORE:%=$(O)/obj/%.o)
 BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
@@ -57,6 +57,9 @@ DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 	coverage
 
 all: build
+
+# Keep object files between builds (they are intermediate to make).
+.SECONDARY:
 
 build: $(BINS) $(TESTBIN)
 

@@ -13,6 +13,7 @@
 #include "zs_app.h"
 #include "zs_auth.h"
 #include "zs_log.h"
+#include "zs_query.h"
 #include "zs_time.h"
 #include "zs_ulid.h"
 
@@ -30,6 +31,17 @@ const char *
 zs_req_param(const struct zs_req *req, const char *name)
 {
 	return FCGX_GetParam(name, req->envp);
+}
+
+int
+zs_req_flush(struct zs_req *req)
+{
+	FCGX_Request	*fr = req->io;
+
+	if (fr != NULL)
+		return FCGX_FFlush(fr->out) == 0 && FCGX_GetError(fr->out) == 0 ?
+		    0 : -1;
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
 }
 
 void
@@ -167,18 +179,26 @@ reply_options(struct zs_req *req, const char *allow)
 	zs_reply_json(req, 204, NULL);
 }
 
-/* Finds the API key; sets tenant. Returns 0 or -1 after replying 401. */
+/*
+ * Finds the API key (also ?api_key= when query_key); sets tenant. Returns
+ * 0, or -1 after replying 401.
+ */
 static int
-authenticate(struct zs_req *req)
+authenticate(struct zs_req *req, int query_key)
 {
 	const char	*v, *key = NULL;
 	size_t		 len = 0;
 	int		 bad = 0;
+	char		 qkey[ZS_QUERY_VALUE_MAX + 1];
 
 	if ((v = zs_req_param(req, "HTTP_AUTHORIZATION")) != NULL)
 		bad = zs_auth_bearer(v, &key, &len);
 	else if ((v = zs_req_param(req, "HTTP_X_API_KEY")) != NULL)
 		bad = zs_auth_plain(v, &key, &len);
+	else if (query_key &&
+	    zs_query_find(req->query, "api_key", qkey, &len) == 1) {
+		v = key = qkey;
+	}
 	if (key == NULL || bad)
 		req->key_index = -1;
 	else
@@ -310,7 +330,7 @@ handle(struct zs_req *req)
 		return;
 	}
 	if (r->flags & ZS_ROUTE_AUTH) {
-		if (authenticate(req) == -1)
+		if (authenticate(req, r->flags & ZS_ROUTE_QUERY_KEY) == -1)
 			return;
 		zs_ratelimit_take(req->key_index, zs_time_now_ms(), &req->rate);
 		if (!req->rate.allowed) {
@@ -333,9 +353,8 @@ handle(struct zs_req *req)
 	}
 }
 
-/* Handles one request on io (FCGX_Request or NULL for CGI). */
-static void
-serve(void *io, char **envp)
+void
+zs_app_serve(void *io, char **envp)
 {
 	struct zs_req	 req;
 
@@ -364,12 +383,10 @@ maybe_purge(void)
 		zs_log("purged %ld acknowledged events past retention", n);
 }
 
-void
-zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
-    int purges)
+const struct zs_config *
+zs_app_init(const char *name, const struct zs_route *routes, size_t nroutes)
 {
-	FCGX_Request	 fr;
-	char		 err[512];
+	char	 err[512];
 
 	app.name = name;
 	app.routes = routes;
@@ -382,9 +399,18 @@ zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
 	/* Failures here are logged and retried on each request. */
 	zs_store_open(&app.cfg);
 	zs_ratelimit_open(&app.cfg);
+	return &app.cfg;
+}
 
+void
+zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
+    int purges)
+{
+	FCGX_Request	 fr;
+
+	zs_app_init(name, routes, nroutes);
 	if (FCGX_IsCGI()) {
-		serve(NULL, environ);
+		zs_app_serve(NULL, environ);
 		fflush(stdout);
 		zs_store_close();
 		exit(0);
@@ -394,7 +420,7 @@ zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
 		exit(1);
 	}
 	while (FCGX_Accept_r(&fr) >= 0) {
-		serve(&fr, fr.envp);
+		zs_app_serve(&fr, fr.envp);
 		FCGX_Finish_r(&fr);
 		if (purges)
 			maybe_purge();

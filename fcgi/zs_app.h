@@ -23,6 +23,7 @@ enum zs_route_flags {
 	ZS_ROUTE_AUTH = 1 << 0,	/* an API key: sets tenant, rate limited */
 	ZS_ROUTE_BODY = 1 << 1,	/* a JSON body: read, type checked */
 	ZS_ROUTE_IDEM = 1 << 2,	/* may carry Idempotency-Key */
+	ZS_ROUTE_QUERY_KEY = 1 << 3, /* ?api_key= accepted (EventSource) */
 };
 
 struct zs_req;
@@ -82,16 +83,37 @@ struct zs_details {
 /* Runs the responder: never returns. name appears in logs. */
 void	 zs_app_run(const char *name, const struct zs_route *, size_t nroutes,
 	    int purges);
+/*
+ * For responders with their own loop (the stream): loads the settings
+ * (exits with the message when they are bad) and opens the store.
+ */
+const struct zs_config *zs_app_init(const char *name,
+	    const struct zs_route *, size_t nroutes);
+/*
+ * Handles one request whose parameters are envp, reading and writing
+ * through io (an FCGX_Request, or NULL for CGI stdin/stdout). Safe to call
+ * from several threads at once; handlers that use the store must
+ * serialise that themselves.
+ */
+void	 zs_app_serve(void *io, char **envp);
 
 /* A request parameter (CGI variable) or NULL. */
 const char *zs_req_param(const struct zs_req *, const char *name);
 
 /* Writes raw bytes of the reply (after the header block). */
 void	 zs_req_write(struct zs_req *, const char *, size_t);
+/* Pushes written bytes to the client; -1 once the client is gone. */
+int	 zs_req_flush(struct zs_req *);
 
 /* Adds one reply header line ("Name: value", no CRLF). */
 void	 zs_reply_header(struct zs_req *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Writes the status line and headers (the common ones, then those added
+ * with zs_reply_header) of a reply whose body follows with zs_req_write.
+ */
+void	 zs_reply_start(struct zs_req *, int status, const char *content_type,
+	    const char *cache_control);
 /* Sends status with a JSON body (body may be NULL for no body). */
 void	 zs_reply_json(struct zs_req *, int status, const struct zs_buf *);
 /* Sends the error JSON for code with message and optional details. */

@@ -197,7 +197,13 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    env_long("RETENTION_DAYS", 7, 1, 36500, &cfg->retention_days,
 	    err, errsz) ||
 	    env_long("DB_BUSY_TIMEOUT_MS", 5000, 1, 60000,
-	    &cfg->busy_timeout_ms, err, errsz))
+	    &cfg->busy_timeout_ms, err, errsz) ||
+	    env_long("STREAM_PING_SECONDS", 15, 1, 300, &cfg->stream_ping_s,
+	    err, errsz) ||
+	    env_long("STREAM_POLL_MS", 50, 5, 5000, &cfg->stream_poll_ms,
+	    err, errsz) ||
+	    env_long("STREAM_MAX_CLIENTS", 1000, 1, 20000, &cfg->stream_max,
+	    err, errsz))
 		return -1;
 	cfg->port = (int)port;
 

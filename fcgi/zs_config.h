@@ -38,6 +38,9 @@ struct zs_config {
 	long			 retention_days; /* RETENTION_DAYS */
 	long			 busy_timeout_ms; /* DB_BUSY_TIMEOUT_MS */
 	enum zs_durability	 durability;	/* DURABILITY */
+	long			 stream_ping_s;	/* STREAM_PING_SECONDS */
+	long			 stream_poll_ms; /* STREAM_POLL_MS */
+	long			 stream_max;	/* STREAM_MAX_CLIENTS, per process */
 	char			 origins[ZS_CONFIG_MAX_ORIGINS]
 				    [ZS_CONFIG_ORIGIN_MAX + 1];
 						/* CORS_ALLOWED_ORIGINS */

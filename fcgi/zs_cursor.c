@@ -61,7 +61,7 @@ zs_cursor_decode(const char *s, int64_t *seq, enum zs_order *order)
 		return -1;
 	for (i = 5; i < n; i++) {
 		if (plain[i] < '0' || plain[i] > '9' ||
-		    x > (INT64_MAX - 9) / 10)
+		    x > (INT64_MAX - (plain[i] - '0')) / 10)
 			return -1;
 		x = x * 10 + (plain[i] - '0');
 	}

@@ -70,8 +70,10 @@ parse_body(const char *min, size_t len, struct event_body *eb,
 	int			 f;
 
 	while (zs_json_next_member(min, len, &pos, &key, &val)) {
-		if (zs_json_str_decode(min, key, name, sizeof(name), &nlen))
-			snprintf(name, sizeof(name), "(a long field name)");
+		if (zs_json_str_decode(min, key, name, sizeof(name), &nlen)) {
+			nlen = (size_t)snprintf(name, sizeof(name),
+			    "(a long field name)");
+		}
 		for (f = 0; f < F__MAX; f++)
 			if (strlen(field_names[f]) == nlen &&
 			    memcmp(field_names[f], name, nlen) == 0)

@@ -434,6 +434,8 @@ zs_json_str_decode(const char *text, struct zs_json_span span, char *out,
 		memcpy(out + n, tmp, k);
 		n += k;
 	}
+	if (n >= cap)
+		return -1;	/* cap 0: no room even for the NUL */
 	out[n] = '\0';
 	*outlen = n;
 	return 0;

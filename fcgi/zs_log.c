@@ -5,7 +5,8 @@
 
 #include "zs_log.h"
 
-static char	 current_request[80];	/* request id, or "" */
+/* The request id of this thread's request, or "". */
+static _Thread_local char current_request[80];
 
 void
 zs_log_set_request(const char *request_id)

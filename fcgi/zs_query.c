@@ -117,6 +117,20 @@ unknown_param(struct zs_query_error *err, const char *name)
 }
 
 int
+zs_query_find(const char *qs, const char *name,
+    char value[ZS_QUERY_VALUE_MAX + 1], size_t *vlen)
+{
+	char			 n[ZS_QUERY_NAME_MAX + 1];
+	size_t			 pos = 0;
+	struct zs_query_error	 err;
+
+	while (zs_query_next(qs, &pos, n, value, vlen, &err) == 1)
+		if (strcmp(n, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
 zs_query_none(const char *qs, struct zs_query_error *err)
 {
 	char	 name[ZS_QUERY_NAME_MAX + 1], value[ZS_QUERY_VALUE_MAX + 1];
@@ -220,6 +234,9 @@ zs_query_list(const char *qs, struct zs_list_params *p,
 				return -1;
 			break;
 		case LP_SINCE:
+			/* An unescaped "+01:00" arrives as " 01:00". */
+			if (vlen > 19 && strchr(value + 19, ' ') != NULL)
+				*strchr(value + 19, ' ') = '+';
 			if (zs_time_parse(value, &p->since_ms) == -1) {
 				set_err(err, name, "must be an RFC 3339 "
 				    "date-time such as 2026-11-27T01:16:24Z");
@@ -256,4 +273,69 @@ zs_query_list(const char *qs, struct zs_list_params *p,
 		return -1;
 	}
 	return 0;
+}
+
+int
+zs_query_event_id(const char *v, int64_t *out)
+{
+	size_t	 i;
+	int64_t	 n = 0;
+
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9' || i == 18)
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int
+zs_query_stream(const char *qs, struct zs_stream_params *p,
+    struct zs_query_error *err)
+{
+	char	 name[ZS_QUERY_NAME_MAX + 1];
+	char	 value[ZS_QUERY_VALUE_MAX + 1];
+	size_t	 pos = 0, vlen;
+	int	 rc, seen_id = 0;
+	struct zs_filter *f;
+
+	memset(p, 0, sizeof(*p));
+	p->last_event_id = -1;
+	while ((rc = zs_query_next(qs, &pos, name, value, &vlen, err)) == 1) {
+		if (strcmp(name, "api_key") == 0)
+			continue;	/* read by authentication */
+		if (strcmp(name, "last_event_id") == 0) {
+			if (seen_id++) {
+				set_err(err, name, "must be given at most once");
+				return -1;
+			}
+			if (zs_query_event_id(value, &p->last_event_id) == -1) {
+				set_err(err, name, "must be a change number "
+				    "(the id: of a message), digits only");
+				return -1;
+			}
+			continue;
+		}
+		if (strcmp(name, "topic") == 0)
+			f = &p->topic;
+		else if (strcmp(name, "type") == 0)
+			f = &p->type;
+		else if (strcmp(name, "source") == 0)
+			f = &p->source;
+		else {
+			set_err(err, name, "is not a parameter of this "
+			    "endpoint");
+			return -1;
+		}
+		if (f->len > 0) {
+			set_err(err, name, "must be given at most once");
+			return -1;
+		}
+		if (parse_filter(f, name, value, vlen, err))
+			return -1;
+	}
+	return rc == -1 ? -1 : 0;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -33,7 +34,8 @@ static struct {
 	int			 fd;	/* -1 when closed */
 	struct rl_file		*map;	/* NULL when closed */
 	const struct zs_config	*cfg;
-} rl = { -1, NULL, NULL };
+	pthread_mutex_t		 lock;	/* flock does not exclude threads */
+} rl = { -1, NULL, NULL, PTHREAD_MUTEX_INITIALIZER };
 
 /* A hash of the key list, so a changed API_KEYS resets the buckets. */
 static uint64_t
@@ -141,6 +143,7 @@ zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
 	out->limit = cap;
 	if (cap == 0)
 		return;
+	pthread_mutex_lock(&rl.lock);
 	if (rl.map == NULL && rl.cfg != NULL)
 		zs_ratelimit_open(rl.cfg);
 	if (rl.map == NULL || k < 0 || k >= ZS_CONFIG_MAX_KEYS ||
@@ -149,9 +152,11 @@ zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
 			zs_log("ratelimit: shared file unusable; not "
 			    "limiting");
 		out->remaining = cap;
+		pthread_mutex_unlock(&rl.lock);
 		return;
 	}
 	zs_ratelimit_bucket(&rl.map->slot[k].tokens, &rl.map->slot[k].last_ms,
 	    cap, now_ms, out);
 	flock(rl.fd, LOCK_UN);
+	pthread_mutex_unlock(&rl.lock);
 }

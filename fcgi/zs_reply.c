@@ -67,6 +67,56 @@ zs_reply_header(struct zs_req *req, const char *fmt, ...)
 	zs_buf_append(&req->headers, "\r\n", 2);
 }
 
+/* Appends the headers every reply carries to h. */
+static void
+common_headers(struct zs_req *req, struct zs_buf *h)
+{
+	zs_buf_printf(h, "X-Request-Id: %s\r\n", req->request_id);
+	if (req->tenant != NULL && req->rate.limit > 0) {
+		zs_buf_printf(h, "RateLimit-Policy: \"default\";q=%ld;w=60\r\n"
+		    "RateLimit: \"default\";r=%ld;t=%ld\r\n", req->rate.limit,
+		    req->rate.remaining, req->rate.reset_s);
+	}
+	if (req->origin != NULL)
+		zs_buf_printf(h, "Access-Control-Allow-Origin: %s\r\n"
+		    "Vary: Origin\r\nAccess-Control-Expose-Headers: "
+		    "X-Request-Id, Location, Idempotent-Replayed, RateLimit, "
+		    "RateLimit-Policy, Retry-After\r\n", req->origin);
+	if (req->headers.len)
+		zs_buf_append(h, req->headers.data, req->headers.len);
+}
+
+/* Sends the header block in h, ended by an empty line; frees h. */
+static void
+send_headers(struct zs_req *req, struct zs_buf *h)
+{
+	zs_buf_puts(h, "\r\n");
+	if (h->failed)
+		zs_log("reply headers could not be built");
+	else
+		zs_req_write(req, h->data, h->len);
+	zs_buf_free(h);
+}
+
+void
+zs_reply_start(struct zs_req *req, int status, const char *content_type,
+    const char *cache_control)
+{
+	struct zs_buf	 h;
+
+	if (req->replied) {
+		zs_log("second reply suppressed (status %d)", status);
+		return;
+	}
+	req->replied = 1;
+	zs_buf_init(&h, 0);
+	zs_buf_printf(&h, "Status: %d %s\r\nContent-Type: %s\r\n"
+	    "Cache-Control: %s\r\n", status, reason(status), content_type,
+	    cache_control);
+	common_headers(req, &h);
+	send_headers(req, &h);
+}
+
 void
 zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
 {
@@ -81,32 +131,15 @@ zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
 	zs_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));
 	if (body != NULL)
 		zs_buf_puts(&h, "Content-Type: application/json\r\n");
-	zs_buf_printf(&h, "X-Request-Id: %s\r\nCache-Control: no-store\r\n",
-	    req->request_id);
-	if (req->tenant != NULL && req->rate.limit > 0) {
-		zs_buf_printf(&h, "RateLimit-Policy: \"default\";q=%ld;w=60\r\n"
-		    "RateLimit: \"default\";r=%ld;t=%ld\r\n", req->rate.limit,
-		    req->rate.remaining, req->rate.reset_s);
-	}
-	if (req->origin != NULL)
-		zs_buf_printf(&h, "Access-Control-Allow-Origin: %s\r\n"
-		    "Vary: Origin\r\nAccess-Control-Expose-Headers: "
-		    "X-Request-Id, Location, Idempotent-Replayed, RateLimit, "
-		    "RateLimit-Policy, Retry-After\r\n", req->origin);
-	if (req->headers.len)
-		zs_buf_append(&h, req->headers.data, req->headers.len);
+	zs_buf_puts(&h, "Cache-Control: no-store\r\n");
+	common_headers(req, &h);
 	if (body != NULL)
 		zs_buf_printf(&h, "Content-Length: %zu\r\n", body->len + 1);
-	zs_buf_puts(&h, "\r\n");
-	if (h.failed) {
-		zs_log("reply headers could not be built");
-	} else
-		zs_req_write(req, h.data, h.len);
+	send_headers(req, &h);
 	if (body != NULL) {
 		zs_req_write(req, body->data ? body->data : "", body->len);
 		zs_req_write(req, "\n", 1);
 	}
-	zs_buf_free(&h);
 }
 
 void

@@ -95,6 +95,29 @@ struct zs_inserted {
 	int		 replayed;	/* 1: an idempotent replay */
 };
 
+enum zs_change_kind {
+	ZS_CHANGE_CREATED = 0,
+	ZS_CHANGE_ACKNOWLEDGED,
+	ZS_CHANGE_DELETED,
+	ZS_CHANGE__MAX
+};
+
+/* One row of the change sequence, as the stream reads it. */
+struct zs_change {
+	int64_t			 seq;		/* the SSE id */
+	enum zs_change_kind	 kind;
+	const char		*tenant;
+	const char		*event_id;
+	int64_t			 at;		/* Unix ms of the change */
+	const char		*source;	/* the event's, or NULL */
+	const char		*type;		/* the event's, or NULL */
+	const char		*topic;		/* the event's, or NULL */
+	int			 has_event;	/* created: the row still exists */
+	struct zs_event		 event;		/* created: as it was created */
+};
+
+typedef void (*zs_change_fn)(const struct zs_change *, void *arg);
+
 /* Opens the store for this process (once); later calls are cheap. */
 enum zs_store_rc zs_store_open(const struct zs_config *);
 void		 zs_store_close(void);
@@ -131,6 +154,20 @@ enum zs_store_rc zs_store_delete(const char *tenant, const char *id);
  * expired idempotency keys and change rows; *removed counts events.
  */
 enum zs_store_rc zs_store_purge(int64_t now_ms, long limit, long *removed);
+/*
+ * A number that changes when another connection commits (SQLite's
+ * PRAGMA data_version): a cheap test before reading the change table.
+ */
+enum zs_store_rc zs_store_data_version(int64_t *version);
+/* The newest change's seq, or 0 when there is none. */
+enum zs_store_rc zs_store_last_change(int64_t *seq);
+/*
+ * Calls fn for up to limit changes with after < seq <= upto, oldest
+ * first, of one tenant (or of all when tenant is NULL); *n counts them.
+ */
+enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
+		    int64_t upto, long limit, zs_change_fn fn, void *arg,
+		    long *n);
 /* Applies sql/ migrations from dir to reach the newest schema version. */
 enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
 		    int *from, int *to);

@@ -40,6 +40,10 @@ enum stmt {
 	ST_PURGE_EVENTS,
 	ST_PURGE_IDEM,
 	ST_PURGE_CHANGES,
+	ST_DATA_VERSION,
+	ST_LAST_CHANGE,
+	ST_CHANGES_ALL,
+	ST_CHANGES_TENANT,
 	ST__MAX
 };
 
@@ -51,6 +55,12 @@ enum stmt {
 	" AND seq " cmp " ?2 AND created_at > ?3" \
 	" AND (?4 IS NULL OR topic = ?4) AND (?5 IS NULL OR type = ?5)" \
 	" AND (?6 IS NULL OR source = ?6)"
+/* ?1 after, ?2 upto, ?3 limit (?4 tenant). */
+#define CHANGES_SELECT \
+	"SELECT c.seq, c.kind, c.tenant, c.event_id, c.at, c.source, " \
+	"c.type, c.topic, e.created_at, e.payload FROM changes c " \
+	"LEFT JOIN events e ON c.kind = 'created' AND e.id = c.event_id " \
+	"WHERE c.seq > ?1 AND c.seq <= ?2"
 #define PENDING "acked_at IS NULL"
 #define ACKED "acked_at IS NOT NULL"
 #define ANY "1"
@@ -102,6 +112,11 @@ static const char *const stmt_sql[ST__MAX] = {
 	/* ST_PURGE_CHANGES */
 	"DELETE FROM changes WHERE seq IN (SELECT seq FROM changes "
 	"ORDER BY seq LIMIT ?2) AND at < ?1",
+	/* ST_DATA_VERSION */ "PRAGMA data_version",
+	/* ST_LAST_CHANGE */ "SELECT coalesce(max(seq), 0) FROM changes",
+	/* ST_CHANGES_ALL */ CHANGES_SELECT " ORDER BY c.seq LIMIT ?3",
+	/* ST_CHANGES_TENANT */
+	CHANGES_SELECT " AND c.tenant = ?4 ORDER BY c.seq LIMIT ?3",
 };
 
 /* This process's connection and its prepared statements. */
@@ -284,8 +299,12 @@ zs_store_open(const struct zs_config *cfg)
 	for (i = 0; i < ST__MAX; i++)
 		if (sqlite3_prepare_v3(store.db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &store.st[i], NULL) !=
-		    SQLITE_OK)
-			return fail(sqlite3_errcode(store.db), stmt_sql[i]);
+		    SQLITE_OK) {
+			/* Never run half-prepared: close and retry later. */
+			rc = fail(sqlite3_errcode(store.db), stmt_sql[i]);
+			zs_store_close();
+			return rc == ZS_STORE_ERROR ? ZS_STORE_UNAVAILABLE : rc;
+		}
 	return ZS_STORE_OK;
 }
 
@@ -655,6 +674,101 @@ zs_store_purge(int64_t now, long limit, long *removed)
 	    (rc = purge_step(ST_PURGE_IDEM, now, limit, &n)) ||
 	    (rc = purge_step(ST_PURGE_CHANGES, now - keep, limit, &n)))
 		return rc;
+	return ZS_STORE_OK;
+}
+
+/* Steps a statement that returns one integer. */
+static enum zs_store_rc
+one_int(enum stmt s, int64_t *out)
+{
+	enum zs_store_rc	 rc;
+	sqlite3_stmt		*st;
+	int			 step;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	st = stmt(s);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW)
+		return fail(step, stmt_sql[s]);
+	*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_data_version(int64_t *version)
+{
+	return one_int(ST_DATA_VERSION, version);
+}
+
+enum zs_store_rc
+zs_store_last_change(int64_t *seq)
+{
+	return one_int(ST_LAST_CHANGE, seq);
+}
+
+enum zs_store_rc
+zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
+    zs_change_fn fn, void *arg, long *n)
+{
+	static const char *const kinds[ZS_CHANGE__MAX] = {
+		"created", "acknowledged", "deleted",
+	};
+	enum zs_store_rc	 rc;
+	enum stmt		 s = tenant ? ST_CHANGES_TENANT : ST_CHANGES_ALL;
+	sqlite3_stmt		*st;
+	struct zs_change	 c;
+	const char		*kind;
+	int			 step, k;
+
+	*n = 0;
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	st = stmt(s);
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, upto);
+	sqlite3_bind_int64(st, 3, limit);
+	if (tenant != NULL)
+		bind_str(st, 4, tenant);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&c, 0, sizeof(c));
+		c.seq = sqlite3_column_int64(st, 0);
+		kind = (const char *)sqlite3_column_text(st, 1);
+		for (k = 0; k < ZS_CHANGE__MAX; k++)
+			if (kind != NULL && strcmp(kind, kinds[k]) == 0)
+				break;
+		if (k == ZS_CHANGE__MAX)
+			continue;	/* the CHECK constraint forbids this */
+		c.kind = (enum zs_change_kind)k;
+		c.tenant = (const char *)sqlite3_column_text(st, 2);
+		c.event_id = (const char *)sqlite3_column_text(st, 3);
+		c.at = sqlite3_column_int64(st, 4);
+		c.source = (const char *)sqlite3_column_text(st, 5);
+		c.type = (const char *)sqlite3_column_text(st, 6);
+		c.topic = (const char *)sqlite3_column_text(st, 7);
+		if (c.kind == ZS_CHANGE_CREATED &&
+		    sqlite3_column_type(st, 9) != SQLITE_NULL) {
+			c.has_event = 1;
+			snprintf(c.event.id, sizeof(c.event.id), "%s",
+			    c.event_id ? c.event_id : "");
+			c.event.created_ms = sqlite3_column_int64(st, 8);
+			c.event.acked_ms = -1;
+			c.event.source = c.source;
+			c.event.type = c.type;
+			c.event.topic = c.topic;
+			c.event.payload = (const char *)
+			    sqlite3_column_text(st, 9);
+			c.event.payload_len = (size_t)sqlite3_column_bytes(st, 9);
+		}
+		if (c.tenant == NULL || c.event_id == NULL)
+			continue;
+		fn(&c, arg);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return fail(step, stmt_sql[s]);
 	return ZS_STORE_OK;
 }
 

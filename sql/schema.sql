@@ -24,35 +24,43 @@ CREATE INDEX events_acked_at ON events (acked_at)
 	WHERE acked_at IS NOT NULL;
 
 -- The change sequence the live stream reads. Written only by the triggers
--- below, so no code path can forget it. seq is the SSE event id.
+-- below, so no code path can forget it. seq is the SSE event id. The
+-- event's source, type and topic are copied so the stream can filter a
+-- deleted event's change too.
 CREATE TABLE changes (
 	seq		INTEGER PRIMARY KEY AUTOINCREMENT,
 	tenant		TEXT NOT NULL,
 	kind		TEXT NOT NULL
 			CHECK (kind IN ('created', 'acknowledged', 'deleted')),
 	event_id	TEXT NOT NULL,
-	at		INTEGER NOT NULL	-- Unix milliseconds
+	at		INTEGER NOT NULL,	-- Unix milliseconds
+	source		TEXT,
+	type		TEXT,
+	topic		TEXT
 );
 CREATE INDEX changes_tenant_seq ON changes (tenant, seq);
 
 CREATE TRIGGER events_created AFTER INSERT ON events
 BEGIN
-	INSERT INTO changes (tenant, kind, event_id, at)
-	VALUES (NEW.tenant, 'created', NEW.id, NEW.created_at);
+	INSERT INTO changes (tenant, kind, event_id, at, source, type, topic)
+	VALUES (NEW.tenant, 'created', NEW.id, NEW.created_at, NEW.source,
+	    NEW.type, NEW.topic);
 END;
 
 CREATE TRIGGER events_acknowledged AFTER UPDATE OF acked_at ON events
 WHEN OLD.acked_at IS NULL AND NEW.acked_at IS NOT NULL
 BEGIN
-	INSERT INTO changes (tenant, kind, event_id, at)
-	VALUES (NEW.tenant, 'acknowledged', NEW.id, NEW.acked_at);
+	INSERT INTO changes (tenant, kind, event_id, at, source, type, topic)
+	VALUES (NEW.tenant, 'acknowledged', NEW.id, NEW.acked_at, NEW.source,
+	    NEW.type, NEW.topic);
 END;
 
 CREATE TRIGGER events_deleted AFTER DELETE ON events
 BEGIN
-	INSERT INTO changes (tenant, kind, event_id, at)
+	INSERT INTO changes (tenant, kind, event_id, at, source, type, topic)
 	VALUES (OLD.tenant, 'deleted', OLD.id,
-	    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+	    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
+	    OLD.source, OLD.type, OLD.topic);
 END;
 
 -- Idempotency keys, per tenant, remembered until expires_at.

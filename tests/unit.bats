@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# Unit tests of the parsers in fcgi/: each test runs one suite of zs-unit
+# (tests/unit/zs_unit.c), which prints one line per failing case.
+# ZS_BIN names the directory holding zs-unit (make test-unit sets it).
+
+setup() {
+	ZS_BIN=${ZS_BIN:-$BATS_TEST_DIRNAME/../build/bin}
+}
+
+# Runs one suite; its output is shown when it fails.
+unit() {
+	run "$ZS_BIN/zs-unit" "$1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "json gate accepts RFC 8259 and refuses everything else" {
+	unit json
+}
+
+@test "text fields allow 1-128 printable code points of valid UTF-8" {
+	unit text
+}
+
+@test "API keys come from Bearer or plain headers and match exactly" {
+	unit auth
+}
+
+@test "http parsers decode paths and check headers strictly" {
+	unit http
+}
+
+@test "inbox query strings parse into checked values or one clear error" {
+	unit query
+}
+
+@test "paging cursors round-trip and refuse anything else" {
+	unit cursor
+}
+
+@test "ULIDs strictly increase and sort as text in creation order" {
+	unit ulid
+}
+
+@test "RFC 3339 times format and parse to the millisecond" {
+	unit time
+}
+
+@test "rate limit buckets allow capacity, refill evenly, report retry" {
+	unit ratelimit
+}
+
+@test "event ids are evt_ plus an upper-case ULID" {
+	unit event
+}
