@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# GET /inbox/stream: Server-Sent Events, live and replayed.
+
+setup_file() {
+	load ../helpers/api
+	export STREAM_PING_SECONDS=1
+	zs_start
+}
+
+teardown_file() {
+	load ../helpers/api
+	zs_stop_all
+}
+
+setup() {
+	load ../helpers/api
+	STREAMS=()
+}
+
+teardown() {
+	local p
+	for p in "${STREAMS[@]}"; do kill "$p" 2>/dev/null || :; done
+}
+
+# open_stream FILE [curl args...]: starts curl -N on the stream in the
+# background, writing the body to FILE and the headers to FILE.head.
+open_stream() {
+	local file=$1
+	shift
+	curl -sN -m 60 -D "$file.head" -o "$file" "$@" &
+	STREAMS+=($!)
+	LAST_STREAM=$!
+	# wait until the stream is open (its first line arrived)
+	for i in $(seq 1 50); do
+		grep -q '^retry: 3000' "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_for FILE TEXT [COUNT]: waits up to 5 s until TEXT appears COUNT times.
+wait_for() {
+	local n=${3:-1} i
+	for i in $(seq 1 50); do
+		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$n" ] && return 0
+		sleep 0.1
+	done
+	echo "waited for '$2' x$n in $1:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+# last_seq: the newest change number (for Last-Event-ID).
+last_seq() {
+	sqlite3 "$DATABASE_PATH" 'SELECT coalesce(max(seq), 0) FROM changes'
+}
+
+# stream_threads: threads in every zs-stream process of this server.
+stream_threads() {
+	local p n=0
+	for p in $(zs_pids zs-stream); do
+		n=$((n + $(ls "/proc/$p/task" | wc -l)))
+	done
+	echo "$n"
+}
+
+@test "a stream opens with retry: 3000 and the SSE headers" {
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A"
+	head -n 1 "$BATS_TEST_TMPDIR/s" | grep -qx 'retry: 3000'
+	tr -d '\r' <"$BATS_TEST_TMPDIR/s.head" >"$BATS_TEST_TMPDIR/h"
+	grep -qi '^content-type: text/event-stream' "$BATS_TEST_TMPDIR/h"
+	grep -qi '^cache-control: no-cache' "$BATS_TEST_TMPDIR/h"
+	grep -qi '^x-accel-buffering: no' "$BATS_TEST_TMPDIR/h"
+	grep -qi '^x-request-id: req_' "$BATS_TEST_TMPDIR/h"
+}
+
+@test "a created event arrives while the response is still open" {
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream?api_key=$KEY_A"
+	id=$(new_event '{"source":"live","type":"t","topic":"live","payload":{"n":1}}')
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created"
+	kill -0 "$LAST_STREAM"	# curl is still reading: nothing was buffered
+	data=$(grep -A1 '^event: event.created' "$BATS_TEST_TMPDIR/s" | sed -n 's/^data: //p')
+	[ "$(jq -r .id <<<"$data")" = "$id" ]
+	[ "$(jq -c '[.source, .type, .topic, .payload, .status, .acked_at]' <<<"$data")" = '["live","t","live",{"n":1},"pending",null]' ]
+	seq=$(grep -B1 '^event: event.created' "$BATS_TEST_TMPDIR/s" | sed -n 's/^id: //p')
+	[ "$seq" = "$(sqlite3 "$DATABASE_PATH" "SELECT seq FROM changes WHERE event_id = '$id'")" ]
+}
+
+@test "acknowledged and deleted changes arrive with their data" {
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream" -H "Authorization: Bearer $KEY_A"
+	id=$(new_event)
+	req_a POST "/inbox/$id/ack" -d ''
+	acked=$(jq -r .acked_at <<<"$body")
+	req_a DELETE "/inbox/$id"
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.deleted"
+	[ "$(grep '^event: ' "$BATS_TEST_TMPDIR/s" | tr '\n' ' ')" = "event: event.created event: event.acknowledged event: event.deleted " ]
+	[ "$(grep -A1 '^event: event.acknowledged' "$BATS_TEST_TMPDIR/s" | sed -n 's/^data: //p')" = "{\"id\":\"$id\",\"status\":\"acknowledged\",\"acked_at\":\"$acked\"}" ]
+	[ "$(grep -A1 '^event: event.deleted' "$BATS_TEST_TMPDIR/s" | sed -n 's/^data: //p')" = "{\"id\":\"$id\",\"status\":\"deleted\"}" ]
+	# ids are the change sequence: increasing
+	[ "$(sed -n 's/^id: //p' "$BATS_TEST_TMPDIR/s" | sort -n -c && echo sorted)" = sorted ]
+}
+
+@test "Last-Event-ID replays every change after it, then continues live, without gaps or duplicates" {
+	from=$(last_seq)
+	for i in 1 2 3; do new_event "{\"topic\":\"replay\",\"payload\":{\"i\":$i}}" >/dev/null; done
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream?topic=replay" -H "X-API-Key: $KEY_A" \
+		-H "Last-Event-ID: $from"
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created" 3
+	new_event '{"topic":"replay","payload":{"i":4}}' >/dev/null
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created" 4
+	sleep 0.3
+	[ "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/s" | jq -r .payload.i | tr '\n' ' ')" = "1 2 3 4 " ]
+}
+
+@test "a reconnecting client gets exactly what it missed" {
+	open_stream "$BATS_TEST_TMPDIR/s1" "$ZS_URL/inbox/stream?topic=recon" -H "X-API-Key: $KEY_A"
+	new_event '{"topic":"recon","payload":{"i":1}}' >/dev/null
+	wait_for "$BATS_TEST_TMPDIR/s1" "^event: event.created"
+	kill "$LAST_STREAM"
+	seen=$(sed -n 's/^id: //p' "$BATS_TEST_TMPDIR/s1" | tail -n 1)
+	for i in 2 3; do new_event "{\"topic\":\"recon\",\"payload\":{\"i\":$i}}" >/dev/null; done
+	# the query form, as an EventSource's first connection would send it
+	open_stream "$BATS_TEST_TMPDIR/s2" "$ZS_URL/inbox/stream?topic=recon&last_event_id=$seen&api_key=$KEY_A"
+	new_event '{"topic":"recon","payload":{"i":4}}' >/dev/null
+	wait_for "$BATS_TEST_TMPDIR/s2" "^event: event.created" 3
+	sleep 0.3
+	[ "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/s2" | jq -r .payload.i | tr '\n' ' ')" = "2 3 4 " ]
+}
+
+@test "the Last-Event-ID header beats ?last_event_id" {
+	from=$(last_seq)
+	new_event '{"topic":"beats","payload":{"i":1}}' >/dev/null
+	mid=$(last_seq)
+	new_event '{"topic":"beats","payload":{"i":2}}' >/dev/null
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream?topic=beats&last_event_id=$from" \
+		-H "X-API-Key: $KEY_A" -H "Last-Event-ID: $mid"
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created"
+	sleep 0.3
+	[ "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/s" | jq -r .payload.i | tr '\n' ' ')" = "2 " ]
+}
+
+@test "topic, type and source filter the stream, deletions included" {
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream?topic=f1&type=keep&source=src" -H "X-API-Key: $KEY_A"
+	new_event '{"topic":"f1","type":"drop","source":"src","payload":{"i":1}}' >/dev/null
+	new_event '{"topic":"f2","type":"keep","source":"src","payload":{"i":2}}' >/dev/null
+	new_event '{"topic":"f1","type":"keep","source":"other","payload":{"i":3}}' >/dev/null
+	id=$(new_event '{"topic":"f1","type":"keep","source":"src","payload":{"i":4}}')
+	req_a DELETE "/inbox/$id"
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.deleted"
+	[ "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/s" | jq -r '.payload.i // .status' | tr '\n' ' ')" = "4 deleted " ]
+}
+
+@test "a stream shows only its own tenant's changes" {
+	open_stream "$BATS_TEST_TMPDIR/b" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_B"
+	open_stream "$BATS_TEST_TMPDIR/a" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A"
+	id=$(new_event '{"topic":"isolation","payload":{}}')
+	req_a POST "/inbox/$id/ack" -d ''
+	wait_for "$BATS_TEST_TMPDIR/a" "^event: event.acknowledged"
+	! grep -q "$id" "$BATS_TEST_TMPDIR/b"
+	# nor through a replay
+	curl -sN -m 2 "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_B" -H 'Last-Event-ID: 0' >"$BATS_TEST_TMPDIR/b2" || :
+	! grep -q "$id" "$BATS_TEST_TMPDIR/b2"
+	grep -q '^retry: 3000' "$BATS_TEST_TMPDIR/b2"
+}
+
+@test "an idle stream gets a ': ping' comment (STREAM_PING_SECONDS)" {
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_B"
+	wait_for "$BATS_TEST_TMPDIR/s" "^: ping" 2
+}
+
+@test "a stream without a key or with a wrong key is 401" {
+	req GET /inbox/stream
+	expect_error 401 UNAUTHORIZED
+	[[ "$(header www-authenticate)" == Bearer* ]]
+	req GET '/inbox/stream?api_key=wrong'
+	expect_error 401 UNAUTHORIZED
+}
+
+@test "a malformed last_event_id is 400, in the query or the header" {
+	for v in abc -1 1.5 99999999999999999999 ''; do
+		req GET "/inbox/stream?last_event_id=$v" -H "X-API-Key: $KEY_A"
+		expect_error 400 INVALID_PARAMETER
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = last_event_id ]
+	done
+	req GET /inbox/stream -H "X-API-Key: $KEY_A" -H 'Last-Event-ID: 12x'
+	expect_error 400 INVALID_PARAMETER
+	[ "$(jq -r '.error.details[0].field' <<<"$body")" = Last-Event-ID ]
+	req GET '/inbox/stream?bogus=1' -H "X-API-Key: $KEY_A"
+	expect_error 400 INVALID_PARAMETER
+	req POST /inbox/stream -H "X-API-Key: $KEY_A" -d ''
+	expect_error 405 METHOD_NOT_ALLOWED
+}
+
+@test "CR or LF in Last-Event-ID or filters cannot inject into the stream" {
+	req GET "/inbox/stream?topic=a%0D%0Aevent:%20x" -H "X-API-Key: $KEY_A"
+	expect_error 400 INVALID_PARAMETER
+	req GET "/inbox/stream?last_event_id=1%0Aid:%202" -H "X-API-Key: $KEY_A"
+	expect_error 400 INVALID_PARAMETER
+}
+
+@test "50 concurrent streams all receive one event" {
+	for i in $(seq 1 50); do
+		curl -sN -m 20 "$ZS_URL/inbox/stream?topic=fan&api_key=$KEY_A" -o "$BATS_TEST_TMPDIR/f$i" &
+		STREAMS+=($!)
+	done
+	for i in $(seq 1 50); do wait_for "$BATS_TEST_TMPDIR/f$i" '^retry: 3000'; done
+	id=$(new_event '{"topic":"fan","payload":{}}')
+	for i in $(seq 1 50); do wait_for "$BATS_TEST_TMPDIR/f$i" "$id"; done
+}
+
+@test "the rest of the API answers while 200 streams are open" {
+	for i in $(seq 1 200); do
+		curl -sN -m 30 "$ZS_URL/inbox/stream?topic=many&api_key=$KEY_B" -o "$BATS_TEST_TMPDIR/m$i" &
+		STREAMS+=($!)
+	done
+	for i in $(seq 1 200); do wait_for "$BATS_TEST_TMPDIR/m$i" '^retry: 3000'; done
+	for i in $(seq 1 10); do
+		post_event '{"payload":{}}'
+		[ "$status_code" = 201 ]
+		req_a GET /inbox?limit=5
+		[ "$status_code" = 200 ]
+	done
+	req GET /health
+	[ "$status_code" = 200 ]
+}
+
+@test "a client that goes away frees its thread within seconds" {
+	# an idle stream process has two threads: the acceptor and the poller
+	base=$((2 * $(zs_pids zs-stream | wc -l)))
+	for i in $(seq 1 50); do
+		[ "$(stream_threads)" -le "$base" ] && break
+		sleep 0.1
+	done
+	[ "$(stream_threads)" = "$base" ]
+	for i in $(seq 1 10); do
+		open_stream "$BATS_TEST_TMPDIR/g$i" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_B"
+	done
+	[ "$(stream_threads)" -ge $((base + 10)) ]
+	for p in "${STREAMS[@]}"; do kill "$p"; done
+	STREAMS=()
+	for i in $(seq 1 50); do
+		[ "$(stream_threads)" -le "$base" ] && break
+		sleep 0.1
+	done
+	echo "threads: base $base, now $(stream_threads)"
+	[ "$(stream_threads)" -le "$base" ]
+}
