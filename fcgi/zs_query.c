@@ -122,7 +122,7 @@ zs_query_find(const char *qs, const char *name,
 {
 	char			 n[ZS_QUERY_NAME_MAX + 1];
 	size_t			 pos = 0;
-	struct zs_query_error	 err;
+	struct zs_query_error	 err = { "", "" };	/* unused here */
 
 	while (zs_query_next(qs, &pos, n, value, vlen, &err) == 1)
 		if (strcmp(n, name) == 0)
