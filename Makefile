@@ -50,7 +50,7 @@ BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
 
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
-	       libjson-c-dev libssl-dev lighttpd sqlite3 bats curl jq
+	       libjson-c-dev libssl-dev lighttpd sqlite3 bats curl jq valgrind
 
 .PHONY: all build deps env-setup db-init db-reset dev quickstart test \
 	test-unit test-api test-asan lint status health-check clean bench \

@@ -130,3 +130,27 @@ check() {
 	[[ "$output" == *"schema version 1"* ]]
 	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 1 ]
 }
+
+@test "the responders leak nothing and touch no bad memory under valgrind" {
+	vg() {
+		printf '%s' "${4:-}" | env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
+			API_KEYS="$API_KEYS" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD="$2" \
+			REQUEST_URI="$3" QUERY_STRING="${5:-}" CONTENT_TYPE=application/json \
+			CONTENT_LENGTH=${#4} HTTP_X_API_KEY=key_a HTTP_IDEMPOTENCY_KEY=vg-1 \
+			valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--error-exitcode=99 "$ZS_BIN/$1" 2>&1 >/dev/null
+	}
+	run vg zs-events POST /events '{"topic":"vg","payload":{"a":[1,2,{"b":null}]}}'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	id=$(sqlite3 "$DATABASE_PATH" "SELECT id FROM events WHERE topic = 'vg'")
+	for r in "zs-events POST /events {\"payload\":" "zs-inbox GET /inbox" \
+		"zs-inbox GET /inbox/$id" "zs-inbox POST /inbox/$id/ack" \
+		"zs-inbox DELETE /inbox/$id" "zs-health GET /health"; do
+		run vg $r
+		[ "$status" = 0 ] || { echo "$r: $output"; false; }
+	done
+	run vg zs-inbox POST /inbox/ack "{\"ids\":[\"$id\",\"x\"]}"
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	run vg zs-inbox GET /inbox '' 'topic=vg&status=all&limit=1'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+}
