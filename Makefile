@@ -44,7 +44,8 @@ endif
 CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_event zs_http zs_hub \
 	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_sse zs_store_sqlite \
 	  zs_text zs_time zs_ulid
-PROGS   = zs-events zs-inbox zs-stream zs-health zs-notfound zs-admin
+PROGS   = zs-events zs-inbox zs-stream zs-stats zs-health zs-notfound \
+	  zs-admin
 CORE_O  = $(CORE:%=$(O)/obj/%.o)
 BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
@@ -52,7 +53,7 @@ TESTBIN = $(O)/bin/zs-unit
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 	       libjson-c-dev libssl-dev lighttpd sqlite3 bats curl jq valgrind
 
-.PHONY: all build deps env-setup db-init db-reset dev quickstart test \
+.PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
 	test-unit test-api test-asan lint status health-check clean bench \
 	coverage
 
@@ -87,6 +88,26 @@ deps:
 			--no-install-recommends $$missing >/dev/null; \
 	fi
 
+# Third-party web code, from npm (package-lock.json pins it), copied with
+# its licence into www/vendor/, which is not committed.
+VENDOR_STAMP = www/vendor/.stamp
+
+vendor: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory \
+		DEB_PACKAGES="nodejs npm" deps
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf www/vendor
+	mkdir -p www/vendor/uplot www/vendor/swagger-ui
+	cp node_modules/uplot/dist/uPlot.esm.js \
+	   node_modules/uplot/dist/uPlot.min.css \
+	   node_modules/uplot/LICENSE www/vendor/uplot/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   node_modules/swagger-ui-dist/swagger-ui.css \
+	   node_modules/swagger-ui-dist/LICENSE www/vendor/swagger-ui/
+	touch $@
+
 env-setup:
 	@if [ -f .env ]; then echo ".env exists; leaving it alone"; \
 	else cp .env.example .env && echo "created .env from .env.example"; fi
@@ -109,7 +130,7 @@ db-reset: $(O)/bin/zs-admin
 RUN_DIR ?= $(CURDIR)/$(O)/run
 
 # lighttpd in the foreground on PORT; Ctrl-C stops it and its responders.
-dev: deps build
+dev: deps build vendor
 	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)

@@ -118,6 +118,23 @@ struct zs_change {
 
 typedef void (*zs_change_fn)(const struct zs_change *, void *arg);
 
+#define ZS_STATS_SOURCES	 50	/* sources listed, most events first */
+#define ZS_STATS_MINUTES	 60	/* minutes of per_minute, to now */
+
+/* GET /stats. */
+struct zs_stats {
+	int64_t		 pending;
+	int64_t		 acknowledged;
+	struct {
+		char	 name[ZS_TEXT_MAX_BYTES + 1];
+		int	 given;		/* 0: events without a source */
+		int64_t	 count;		/* pending + acknowledged */
+	}		 sources[ZS_STATS_SOURCES];
+	size_t		 nsources;
+	int64_t		 first_minute_ms; /* start of per_minute[0] */
+	int64_t		 per_minute[ZS_STATS_MINUTES]; /* events created */
+};
+
 /* Opens the store for this process (once); later calls are cheap. */
 enum zs_store_rc zs_store_open(const struct zs_config *);
 void		 zs_store_close(void);
@@ -168,6 +185,9 @@ enum zs_store_rc zs_store_last_change(int64_t *seq);
 enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
 		    int64_t upto, long limit, zs_change_fn fn, void *arg,
 		    long *n);
+/* Fills st for tenant, the minutes ending with the one holding now_ms. */
+enum zs_store_rc zs_store_stats(const char *tenant, int64_t now_ms,
+		    struct zs_stats *st);
 /* Applies sql/ migrations from dir to reach the newest schema version. */
 enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
 		    int *from, int *to);

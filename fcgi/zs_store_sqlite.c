@@ -44,6 +44,10 @@ enum stmt {
 	ST_LAST_CHANGE,
 	ST_CHANGES_ALL,
 	ST_CHANGES_TENANT,
+	ST_BEGIN_READ,
+	ST_STATS_TOTALS,
+	ST_STATS_SOURCES,
+	ST_STATS_MINUTES,
 	ST__MAX
 };
 
@@ -117,6 +121,16 @@ static const char *const stmt_sql[ST__MAX] = {
 	/* ST_CHANGES_ALL */ CHANGES_SELECT " ORDER BY c.seq LIMIT ?3",
 	/* ST_CHANGES_TENANT */
 	CHANGES_SELECT " AND c.tenant = ?4 ORDER BY c.seq LIMIT ?3",
+	/* ST_BEGIN_READ */ "BEGIN",
+	/* ST_STATS_TOTALS */
+	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0) "
+	"FROM source_counts WHERE tenant = ?1",
+	/* ST_STATS_SOURCES */
+	"SELECT source, pending + acknowledged AS n FROM source_counts "
+	"WHERE tenant = ?1 AND n > 0 ORDER BY n DESC, source LIMIT ?2",
+	/* ST_STATS_MINUTES */
+	"SELECT created_at / 60000, count(*) FROM events "
+	"WHERE tenant = ?1 AND created_at >= ?2 GROUP BY created_at / 60000",
 };
 
 /* This process's connection and its prepared statements. */
@@ -770,6 +784,73 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 	if (step != SQLITE_DONE)
 		return fail(step, stmt_sql[s]);
 	return ZS_STORE_OK;
+}
+
+/* Reads the stats statements inside the open read transaction. */
+static enum zs_store_rc
+stats_read(const char *tenant, struct zs_stats *st)
+{
+	sqlite3_stmt	*q;
+	const char	*name;
+	int64_t		 m;
+	int		 step;
+
+	q = stmt(ST_STATS_TOTALS);
+	bind_str(q, 1, tenant);
+	if ((step = sqlite3_step(q)) != SQLITE_ROW)
+		return fail(step, stmt_sql[ST_STATS_TOTALS]);
+	st->pending = sqlite3_column_int64(q, 0);
+	st->acknowledged = sqlite3_column_int64(q, 1);
+	sqlite3_reset(q);
+
+	q = stmt(ST_STATS_SOURCES);
+	bind_str(q, 1, tenant);
+	sqlite3_bind_int(q, 2, ZS_STATS_SOURCES);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW &&
+	    st->nsources < ZS_STATS_SOURCES) {
+		name = (const char *)sqlite3_column_text(q, 0);
+		snprintf(st->sources[st->nsources].name,
+		    sizeof(st->sources[0].name), "%s", name ? name : "");
+		st->sources[st->nsources].given = name != NULL && *name;
+		st->sources[st->nsources].count = sqlite3_column_int64(q, 1);
+		st->nsources++;
+	}
+	sqlite3_reset(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return fail(step, stmt_sql[ST_STATS_SOURCES]);
+
+	q = stmt(ST_STATS_MINUTES);
+	bind_str(q, 1, tenant);
+	sqlite3_bind_int64(q, 2, st->first_minute_ms);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		m = sqlite3_column_int64(q, 0) - st->first_minute_ms / 60000;
+		if (m >= 0 && m < ZS_STATS_MINUTES)
+			st->per_minute[m] = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	if (step != SQLITE_DONE)
+		return fail(step, stmt_sql[ST_STATS_MINUTES]);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
+{
+	enum zs_store_rc	 rc;
+
+	memset(st, 0, sizeof(*st));
+	st->first_minute_ms = (now_ms / 60000 - (ZS_STATS_MINUTES - 1)) *
+	    60000;
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	/* One snapshot, so the figures agree with each other. */
+	stmt(ST_BEGIN_READ);
+	if ((rc = run(ST_BEGIN_READ)) != ZS_STORE_OK)
+		return rc;
+	rc = stats_read(tenant, st);
+	if (rc != ZS_STORE_OK)
+		return rollback(rc);
+	return rollback(ZS_STORE_OK);	/* a read: nothing to commit */
 }
 
 /* ---- Migrations ------------------------------------------------------ */

@@ -22,6 +22,18 @@ CREATE INDEX events_tenant_acked ON events (tenant, seq)
 	WHERE acked_at IS NOT NULL;
 CREATE INDEX events_acked_at ON events (acked_at)
 	WHERE acked_at IS NOT NULL;
+-- GET /stats counts the last hour's events per minute from this range.
+CREATE INDEX events_tenant_created ON events (tenant, created_at);
+
+-- Counts per tenant and source ('' for none), kept by the triggers below,
+-- so GET /stats never counts rows: it reads a few of these.
+CREATE TABLE source_counts (
+	tenant		TEXT NOT NULL,
+	source		TEXT NOT NULL,
+	pending		INTEGER NOT NULL DEFAULT 0,
+	acknowledged	INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (tenant, source)
+) WITHOUT ROWID;
 
 -- The change sequence the live stream reads. Written only by the triggers
 -- below, so no code path can forget it. seq is the SSE event id. The
@@ -42,6 +54,9 @@ CREATE INDEX changes_tenant_seq ON changes (tenant, seq);
 
 CREATE TRIGGER events_created AFTER INSERT ON events
 BEGIN
+	INSERT INTO source_counts (tenant, source, pending)
+	VALUES (NEW.tenant, coalesce(NEW.source, ''), 1)
+	ON CONFLICT (tenant, source) DO UPDATE SET pending = pending + 1;
 	INSERT INTO changes (tenant, kind, event_id, at, source, type, topic)
 	VALUES (NEW.tenant, 'created', NEW.id, NEW.created_at, NEW.source,
 	    NEW.type, NEW.topic);
@@ -50,6 +65,9 @@ END;
 CREATE TRIGGER events_acknowledged AFTER UPDATE OF acked_at ON events
 WHEN OLD.acked_at IS NULL AND NEW.acked_at IS NOT NULL
 BEGIN
+	UPDATE source_counts SET pending = pending - 1,
+	    acknowledged = acknowledged + 1
+	WHERE tenant = NEW.tenant AND source = coalesce(NEW.source, '');
 	INSERT INTO changes (tenant, kind, event_id, at, source, type, topic)
 	VALUES (NEW.tenant, 'acknowledged', NEW.id, NEW.acked_at, NEW.source,
 	    NEW.type, NEW.topic);
@@ -57,6 +75,9 @@ END;
 
 CREATE TRIGGER events_deleted AFTER DELETE ON events
 BEGIN
+	UPDATE source_counts SET pending = pending - (OLD.acked_at IS NULL),
+	    acknowledged = acknowledged - (OLD.acked_at IS NOT NULL)
+	WHERE tenant = OLD.tenant AND source = coalesce(OLD.source, '');
 	INSERT INTO changes (tenant, kind, event_id, at, source, type, topic)
 	VALUES (OLD.tenant, 'deleted', OLD.id,
 	    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER),
