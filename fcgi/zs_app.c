@@ -368,6 +368,21 @@ zs_app_serve(void *io, char **envp)
 	zs_log_set_request(NULL);
 }
 
+void
+zs_app_refuse(void *io, char **envp, const char *message)
+{
+	struct zs_req	 req;
+
+	memset(&req, 0, sizeof(req));
+	req.io = io;
+	req.envp = envp;
+	zs_buf_init(&req.headers, 1024);
+	set_request_id(&req);
+	zs_reply_header(&req, "Retry-After: 5");
+	zs_reply_error(&req, ZS_ERR_UNAVAILABLE, message, NULL);
+	zs_buf_free(&req.headers);
+}
+
 /* Removes expired rows at most once a minute, after a reply is sent. */
 static void
 maybe_purge(void)

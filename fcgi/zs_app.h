@@ -96,6 +96,8 @@ const struct zs_config *zs_app_init(const char *name,
  * serialise that themselves.
  */
 void	 zs_app_serve(void *io, char **envp);
+/* Answers a request 503 UNAVAILABLE with message, without parsing it. */
+void	 zs_app_refuse(void *io, char **envp, const char *message);
 
 /* A request parameter (CGI variable) or NULL. */
 const char *zs_req_param(const struct zs_req *, const char *name);

@@ -170,11 +170,7 @@ stream_thread(void *arg)
 static void
 refuse(FCGX_Request *fr)
 {
-	FCGX_PutS("Status: 503 Service Unavailable\r\n"
-	    "Content-Type: application/json\r\nRetry-After: 5\r\n\r\n"
-	    "{\"error\":{\"code\":\"UNAVAILABLE\",\"message\":\"too many open "
-	    "streams; retry shortly\",\"request_id\":null,\"details\":[]}}\n",
-	    fr->out);
+	zs_app_refuse(fr, fr->envp, "too many open streams; retry shortly");
 	FCGX_Finish_r(fr);
 	free(fr);
 }
