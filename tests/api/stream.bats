@@ -245,3 +245,15 @@ stream_threads() {
 	echo "threads: base $base, now $(stream_threads)"
 	[ "$(stream_threads)" -le "$base" ]
 }
+
+@test "past STREAM_MAX_CLIENTS a new stream gets 503 UNAVAILABLE, and the API still answers" {
+	zs_stop_all
+	STREAM_MAX_CLIENTS=1 ZS_PROCS=2 zs_start
+	open_stream "$BATS_TEST_TMPDIR/x1" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A"
+	open_stream "$BATS_TEST_TMPDIR/x2" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A"
+	req GET /inbox/stream -H "X-API-Key: $KEY_A" -m 3
+	expect_error 503 UNAVAILABLE
+	[ "$(header retry-after)" = 5 ]
+	post_event '{"payload":{}}'
+	[ "$status_code" = 201 ]
+}
