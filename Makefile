@@ -53,6 +53,9 @@ TESTBIN = $(O)/bin/zs-unit
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 	       libjson-c-dev libssl-dev lighttpd sqlite3 bats curl jq valgrind
 
+# The browser tests drive Debian's Chromium.
+BROWSER_PACKAGES = chromium fonts-dejavu-core
+
 .PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
 	test-unit test-api test-asan lint status health-check clean bench \
 	coverage
@@ -134,6 +137,10 @@ dev: deps build vendor
 	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
+	@# The dashboard pre-fills the development key, and never another.
+	@case ",$${API_KEYS:-dev_key_123=tenant_dev}," in \
+	*,dev_key_123=*) echo '{"key": "dev_key_123"}' >www/dev-key.json ;; \
+	*) rm -f www/dev-key.json ;; esac
 	@echo "ZapStream on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
@@ -162,7 +169,9 @@ health-check:
 
 # Everything: unit tests, API tests against lighttpd, then the API tests
 # again against an ASan+UBSan build. Ends with "N passed, N failed".
-test: deps build
+test: deps build vendor
+	@command -v chromium >/dev/null || $(MAKE) --no-print-directory \
+		DEB_PACKAGES="$(BROWSER_PACKAGES)" deps
 	@$(MAKE) --no-print-directory O=$(O)/asan SAN=1 build
 	@tests/run-all "$(CURDIR)/$(O)/bin" "$(CURDIR)/$(O)/asan/bin"
 

@@ -246,7 +246,7 @@ rollback(enum zs_store_rc rc)
 static enum zs_store_rc
 connect_db(const struct zs_config *cfg, int flags, sqlite3 **out)
 {
-	char	 pragmas[160];
+	char	 pragmas[200];
 	char	*msg = NULL;
 	int	 rc;
 
@@ -260,8 +260,11 @@ connect_db(const struct zs_config *cfg, int flags, sqlite3 **out)
 	}
 	sqlite3_busy_timeout(*out, (int)cfg->busy_timeout_ms);
 	sqlite3_extended_result_codes(*out, 1);
+	/* journal_size_limit: truncate the WAL after a checkpoint instead
+	 * of keeping its high-water size. */
 	snprintf(pragmas, sizeof(pragmas), "PRAGMA synchronous = %s; "
-	    "PRAGMA foreign_keys = OFF; PRAGMA trusted_schema = OFF;",
+	    "PRAGMA foreign_keys = OFF; PRAGMA trusted_schema = OFF; "
+	    "PRAGMA journal_size_limit = 16777216;",
 	    cfg->durability == ZS_DURABILITY_FULL ? "FULL" : "NORMAL");
 	if ((rc = sqlite3_exec(*out, pragmas, NULL, NULL, &msg)) !=
 	    SQLITE_OK) {
