@@ -43,7 +43,7 @@ endif
 # The shared core: every responder links all of it.
 CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_event zs_http zs_hub \
 	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_sse zs_store_sqlite \
-	  zs_text zs_time zs_ulid
+	  zs_text zs_time zs_ulid zs_writer
 PROGS   = zs-events zs-inbox zs-stream zs-stats zs-health zs-notfound \
 	  zs-admin
 CORE_O  = $(CORE:%=$(O)/obj/%.o)

@@ -2,6 +2,7 @@
  * zs_app: the responder loop and the request boundary. See zs_app.h.
  * Handlers never read raw parameters for anything zs_req already holds.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -442,5 +443,72 @@ zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
 	}
 	zs_store_close();
 	zs_ratelimit_close();
+	exit(0);
+}
+
+void
+zs_app_default_sigterm(void)
+{
+	/*
+	 * libfcgi's handler only asks FCGX_Accept_r to return, which a
+	 * thread blocked in accept(2) or on a lock never sees: a threaded
+	 * responder must die of SIGTERM like any other process. A transaction
+	 * cut short rolls back; no reply was sent for it.
+	 */
+	signal(SIGTERM, SIG_DFL);
+}
+
+/* Serialises FCGX_Accept_r across the pool's threads. */
+static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* One pool thread: accept, serve, repeat. */
+static void *
+pool_loop(void *arg)
+{
+	FCGX_Request	 fr;
+	int		 rc;
+
+	(void)arg;
+	if (FCGX_InitRequest(&fr, 0, 0) != 0)
+		return NULL;
+	for (;;) {
+		pthread_mutex_lock(&accept_lock);
+		rc = FCGX_Accept_r(&fr);
+		pthread_mutex_unlock(&accept_lock);
+		if (rc < 0)
+			break;
+		zs_app_serve(&fr, fr.envp);
+		FCGX_Finish_r(&fr);
+	}
+	return NULL;
+}
+
+void
+zs_app_run_pool(const char *name, const struct zs_route *routes,
+    size_t nroutes, int nthreads, int (*start)(void))
+{
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	int		 i;
+
+	zs_app_init(name, routes, nroutes);
+	if (FCGX_IsCGI()) {
+		zs_app_serve(NULL, environ);
+		fflush(stdout);
+		zs_store_close();
+		exit(0);
+	}
+	if (FCGX_Init() != 0 || (start != NULL && start() != 0)) {
+		fprintf(stderr, "%s: cannot start\n", name);
+		exit(1);
+	}
+	zs_app_default_sigterm();
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (i = 1; i < nthreads; i++)
+		if (pthread_create(&t, &attr, pool_loop, NULL) != 0)
+			zs_log("could start only %d threads", i);
+	pool_loop(NULL);
 	exit(0);
 }

@@ -84,6 +84,13 @@ struct zs_details {
 void	 zs_app_run(const char *name, const struct zs_route *, size_t nroutes,
 	    int purges);
 /*
+ * Runs the responder with nthreads threads taking requests from the same
+ * socket (after start(), when given, succeeds): never returns. In CGI mode
+ * it serves the one request directly, without start().
+ */
+void	 zs_app_run_pool(const char *name, const struct zs_route *,
+	    size_t nroutes, int nthreads, int (*start)(void));
+/*
  * For responders with their own loop (the stream): loads the settings
  * (exits with the message when they are bad) and opens the store.
  */
@@ -96,6 +103,9 @@ const struct zs_config *zs_app_init(const char *name,
  * serialise that themselves.
  */
 void	 zs_app_serve(void *io, char **envp);
+/* Restores SIGTERM's default action (call after FCGX_Init in threaded
+ * responders, whose threads never see libfcgi's shutdown flag). */
+void	 zs_app_default_sigterm(void);
 /* Answers a request 503 UNAVAILABLE with message, without parsing it. */
 void	 zs_app_refuse(void *io, char **envp, const char *message);
 

@@ -148,6 +148,14 @@ enum zs_store_rc zs_store_ping(void);
 enum zs_store_rc zs_store_insert(const struct zs_new_event *,
 		    struct zs_inserted *);
 /*
+ * Stores n events in one transaction (one commit, one fsync): rcs[i] is
+ * each one's result as zs_store_insert would give it. When the
+ * transaction fails, every rcs[i] is that failure and nothing was stored.
+ * Returns ZS_STORE_OK when the transaction committed.
+ */
+enum zs_store_rc zs_store_insert_batch(const struct zs_new_event *const *evs,
+		    struct zs_inserted *outs, enum zs_store_rc *rcs, size_t n);
+/*
  * Calls fn for up to p->limit matching events; *more is 1 when another
  * page exists, and *last_seq is the seq of the last event given.
  */

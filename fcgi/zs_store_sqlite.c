@@ -4,9 +4,12 @@
  * BEGIN IMMEDIATE, busy waits bounded by DB_BUSY_TIMEOUT_MS.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -138,7 +141,9 @@ static struct {
 	sqlite3			*db;		/* NULL until opened */
 	sqlite3_stmt		*st[ST__MAX];	/* by enum stmt */
 	const struct zs_config	*cfg;		/* settings in force */
-} store;
+	int			 lockfd;	/* DATABASE_PATH-writelock, or -1 */
+	int			 locked;	/* we hold lockfd's flock */
+} store = { .lockfd = -1 };
 
 /* Maps an SQLite result code to ours. */
 static enum zs_store_rc
@@ -216,18 +221,52 @@ bind_str(sqlite3_stmt *st, int i, const char *s)
 	bind_text(st, i, s, s ? strlen(s) : 0);
 }
 
+/*
+ * Writers of every process queue on an flock(2) of DATABASE_PATH-writelock
+ * before BEGIN IMMEDIATE. The kernel wakes the next one as soon as the
+ * lock is free, where SQLite's busy handler would sleep 1-100 ms between
+ * tries (the long tail of concurrent writes). SQLite's own lock and busy
+ * timeout still guard against writers outside ZapStream.
+ */
+static void
+write_lock(void)
+{
+	if (store.lockfd >= 0 && !store.locked &&
+	    flock(store.lockfd, LOCK_EX) == 0)
+		store.locked = 1;
+}
+
+static void
+write_unlock(void)
+{
+	if (store.locked) {
+		flock(store.lockfd, LOCK_UN);
+		store.locked = 0;
+	}
+}
+
 static enum zs_store_rc
 begin(void)
 {
+	enum zs_store_rc	 rc;
+
+	write_lock();
 	stmt(ST_BEGIN);
-	return run(ST_BEGIN);
+	if ((rc = run(ST_BEGIN)) != ZS_STORE_OK)
+		write_unlock();
+	return rc;
 }
 
 static enum zs_store_rc
 commit(void)
 {
+	enum zs_store_rc	 rc;
+
 	stmt(ST_COMMIT);
-	return run(ST_COMMIT);
+	rc = run(ST_COMMIT);
+	if (rc == ZS_STORE_OK)
+		write_unlock();
+	return rc;
 }
 
 /* Ends a failed transaction; keeps the first error. */
@@ -239,6 +278,7 @@ rollback(enum zs_store_rc rc)
 		sqlite3_step(store.st[ST_ROLLBACK]);
 		sqlite3_reset(store.st[ST_ROLLBACK]);
 	}
+	write_unlock();
 	return rc;
 }
 
@@ -312,6 +352,16 @@ zs_store_open(const struct zs_config *cfg)
 		    ZS_SCHEMA_VERSION);
 		zs_store_close();
 		return ZS_STORE_UNAVAILABLE;
+	}
+	if (store.lockfd < 0) {
+		char lockpath[ZS_CONFIG_PATH_MAX + 16];
+		snprintf(lockpath, sizeof(lockpath), "%s-writelock",
+		    cfg->db_path);
+		store.lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC,
+		    0600);
+		if (store.lockfd < 0)
+			zs_log("cannot open %s; writers will queue in SQLite",
+			    lockpath);
 	}
 	for (i = 0; i < ST__MAX; i++)
 		if (sqlite3_prepare_v3(store.db, stmt_sql[i], -1,
@@ -443,25 +493,26 @@ next_id(int64_t now, char id[ZS_EVENT_ID_LEN + 1])
 	return run(ST_ULID_PUT);
 }
 
-enum zs_store_rc
-zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
+/*
+ * Stores one event inside the open transaction: ZS_STORE_OK (with
+ * out->replayed set for an idempotent replay), ZS_STORE_CONFLICT (nothing
+ * written), or an error that dooms the transaction.
+ */
+static enum zs_store_rc
+insert_one(const struct zs_new_event *ev, int64_t now,
+    struct zs_inserted *out)
 {
 	enum zs_store_rc	 rc;
 	sqlite3_stmt		*st;
-	int64_t			 now;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
-	    ZS_STORE_OK)
-		return rc;
-	now = zs_time_now_ms();
 	if (ev->idem_key != NULL) {
 		rc = idem_lookup(ev, now, out);
 		if (rc != ZS_STORE_NOTFOUND)
-			return rollback(rc);	/* replay, conflict or error */
+			return rc;	/* replay, conflict or error */
 	}
 	if ((rc = next_id(now, out->id)) != ZS_STORE_OK)
-		return rollback(rc);
+		return rc;
 	out->created_ms = now;
 
 	st = stmt(ST_EVENT_INSERT);
@@ -472,24 +523,56 @@ zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
 	bind_str(st, 5, ev->type);
 	bind_str(st, 6, ev->topic);
 	bind_text(st, 7, ev->payload, ev->payload_len);
-	if ((rc = run(ST_EVENT_INSERT)) != ZS_STORE_OK)
-		return rollback(rc);
+	if ((rc = run(ST_EVENT_INSERT)) != ZS_STORE_OK || ev->idem_key == NULL)
+		return rc;
 
-	if (ev->idem_key != NULL) {
-		st = stmt(ST_IDEM_PUT);
-		bind_str(st, 1, ev->tenant);
-		bind_str(st, 2, ev->idem_key);
-		sqlite3_bind_blob(st, 3, ev->body_hash, 32, SQLITE_STATIC);
-		bind_str(st, 4, out->id);
-		sqlite3_bind_int64(st, 5, now);
-		sqlite3_bind_int64(st, 6, now +
-		    store.cfg->idem_ttl_hours * 3600 * 1000);
-		if ((rc = run(ST_IDEM_PUT)) != ZS_STORE_OK)
-			return rollback(rc);
+	st = stmt(ST_IDEM_PUT);
+	bind_str(st, 1, ev->tenant);
+	bind_str(st, 2, ev->idem_key);
+	sqlite3_bind_blob(st, 3, ev->body_hash, 32, SQLITE_STATIC);
+	bind_str(st, 4, out->id);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, now + store.cfg->idem_ttl_hours * 3600 * 1000);
+	return run(ST_IDEM_PUT);
+}
+
+enum zs_store_rc
+zs_store_insert_batch(const struct zs_new_event *const *evs,
+    struct zs_inserted *outs, enum zs_store_rc *rcs, size_t n)
+{
+	enum zs_store_rc	 rc;
+	int64_t			 now;
+	size_t			 i;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	    ZS_STORE_OK)
+		goto fail;
+	now = zs_time_now_ms();
+	for (i = 0; i < n; i++) {
+		rcs[i] = insert_one(evs[i], now, &outs[i]);
+		if (rcs[i] != ZS_STORE_OK && rcs[i] != ZS_STORE_CONFLICT) {
+			rc = rollback(rcs[i]);
+			goto fail;
+		}
 	}
-	if ((rc = commit()) != ZS_STORE_OK)
-		return rollback(rc);
+	if ((rc = commit()) != ZS_STORE_OK) {
+		rc = rollback(rc);
+		goto fail;
+	}
 	return ZS_STORE_OK;
+fail:
+	for (i = 0; i < n; i++)
+		rcs[i] = rc;
+	return rc;
+}
+
+enum zs_store_rc
+zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
+{
+	enum zs_store_rc	 rc;
+
+	zs_store_insert_batch(&ev, out, &rc, 1);
+	return rc;
 }
 
 enum zs_store_rc

@@ -194,6 +194,7 @@ main(void)
 		fprintf(stderr, "zs-stream: cannot start FastCGI\n");
 		return 1;
 	}
+	zs_app_default_sigterm();
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -59,7 +59,11 @@ zs_wait_healthy() {
 # The servers started by this bats file (or shell), one "pid dir" a line,
 # so teardown_file can stop those that tests started too.
 zs_registry() {
-	echo "${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/zs-servers"
+	if [ -n "${BATS_FILE_TMPDIR:-}" ]; then
+		echo "$BATS_FILE_TMPDIR/zs-servers"
+	else
+		echo "${TMPDIR:-/tmp}/zs-servers.$$"	# this shell's own
+	fi
 }
 
 # zs_stop_one PID DIR: stops one lighttpd (and so its responders); keeps
