@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# www/openapi.yaml and the /docs page: the document lints, covers every API
+# path lighttpd maps to a responder, and every operation it documents
+# answers a live server with a status (and media type, and headers) that
+# it lists. Needs node_modules (npm ci, or make vendor) for @redocly/cli
+# and www/vendor (make vendor) for the page's Swagger UI.
+
+setup_file() {
+	load helpers/api
+	export ZS_BIN=${ZS_BIN:-$ZS_ROOT/build/bin}
+	export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+	export SPEC_YAML=$ZS_ROOT/www/openapi.yaml
+	export REDOCLY=$ZS_ROOT/node_modules/.bin/redocly
+	# The document as JSON with every $ref resolved, for jq. Left absent
+	# when redocly is missing; need_spec then says what to run.
+	export SPEC_JSON=$BATS_FILE_TMPDIR/openapi.json
+	if [ -x "$REDOCLY" ] && [ -f "$SPEC_YAML" ]; then
+		"$REDOCLY" bundle "$SPEC_YAML" --dereferenced --ext json \
+			-o "$SPEC_JSON" >/dev/null 2>&1 || rm -f "$SPEC_JSON"
+	fi
+	zs_start
+}
+
+teardown_file() {
+	load helpers/api
+	zs_stop_all
+}
+
+setup() {
+	load helpers/api
+	cd "$ZS_ROOT"
+}
+
+need_redocly() {
+	[ -x "$REDOCLY" ] || {
+		echo "node_modules/.bin/redocly is missing: run 'make vendor' (npm ci)" >&2
+		return 1
+	}
+}
+
+need_spec() {
+	need_redocly
+	[ -s "$SPEC_JSON" ] || {
+		echo "redocly could not bundle $SPEC_YAML:" >&2
+		"$REDOCLY" bundle "$SPEC_YAML" --dereferenced --ext json -o /dev/null >&2
+		return 1
+	}
+}
+
+# operations: "METHOD /path" for every operation the document lists.
+operations() {
+	jq -r '.paths | to_entries[] | .key as $p | .value | to_entries[]
+		| select(.key | test("^(get|put|post|delete|options|head|patch|trace)$"))
+		| "\(.key | ascii_upcase) \($p)"' "$SPEC_JSON"
+}
+
+# op_json METHOD PATH: the operation object.
+op_json() {
+	jq --arg m "${1,,}" --arg p "$2" '.paths[$p][$m]' "$SPEC_JSON"
+}
+
+# stream_req [curl args...]: opens GET /inbox/stream for 2 s; sets
+# status_code, headers and body like req.
+stream_req() {
+	local out=$BATS_TEST_TMPDIR/stream
+	status_code=$(curl -sN -m 2 -D "$out.head" -o "$out.body" \
+		-w '%{http_code}' "$ZS_URL/inbox/stream" "$@") || :
+	headers=$(tr -d '\r' <"$out.head" | sed 's/^\([^:]*\):/\L\1:/')
+	body=$(cat "$out.body")
+}
+
+# call_operation "METHOD /path" [curl args...]: the smallest valid request
+# for a documented operation, with the extra curl args (a key). Fails for
+# an operation this file does not know: add its request here.
+call_operation() {
+	local op=$1 id
+	shift
+	case "$op" in
+	"GET /inbox/{id}" | "DELETE /inbox/{id}" | "POST /inbox/{id}/ack")
+		id=$(new_event) || return 1 ;;
+	esac
+	case "$op" in
+	"POST /events")
+		req POST /events "$@" -H 'Content-Type: application/json' \
+			--data-binary '{"payload":{"n":1}}' ;;
+	"GET /inbox") req GET /inbox "$@" ;;
+	"GET /inbox/{id}") req GET "/inbox/$id" "$@" ;;
+	"DELETE /inbox/{id}") req DELETE "/inbox/$id" "$@" ;;
+	"POST /inbox/{id}/ack") req POST "/inbox/$id/ack" "$@" -d '' ;;
+	"POST /inbox/ack")
+		id=$(new_event) || return 1
+		req POST /inbox/ack "$@" -H 'Content-Type: application/json' \
+			--data-binary "{\"ids\":[\"$id\"]}" ;;
+	"GET /inbox/stream") stream_req "$@" ;;
+	"GET /stats") req GET /stats "$@" ;;
+	"GET /health") req GET /health "$@" ;;
+	*)
+		echo "no request for the documented operation '$op': add one to call_operation in tests/openapi.bats" >&2
+		return 1 ;;
+	esac
+}
+
+# check_reply "METHOD /path": the reply in status_code/headers/body is one
+# the document lists for the operation: its status, its media type, the
+# headers it marks required, and (JSON) the schema's required members.
+check_reply() {
+	local op=$1 doc resp ctype media h
+	doc=$(op_json ${op% *} "${op#* }")
+	resp=$(jq --arg s "$status_code" '.responses[$s]' <<<"$doc")
+	if [ "$resp" = null ]; then
+		echo "$op answered $status_code, which the document does not list ($(jq -c '.responses | keys' <<<"$doc")): $body" >&2
+		return 1
+	fi
+	ctype=$(header content-type)
+	media=${ctype%%;*}
+	if [ "$(jq 'has("content")' <<<"$resp")" = true ]; then
+		jq -e --arg t "$media" '.content | has($t)' <<<"$resp" >/dev/null || {
+			echo "$op $status_code: Content-Type '$ctype' is not documented ($(jq -c '.content | keys' <<<"$resp"))" >&2
+			return 1
+		}
+	fi
+	for h in $(jq -r '(.headers // {}) | to_entries[] | select(.value.required) | .key' <<<"$resp"); do
+		[ -n "$(header "${h,,}")" ] || {
+			echo "$op $status_code: documented header $h is missing" >&2
+			return 1
+		}
+	done
+	if [ "$media" = application/json ]; then
+		for m in $(jq -r '.content["application/json"].schema.required // [] | .[]' <<<"$resp"); do
+			jq -e --arg m "$m" 'has($m)' <<<"$body" >/dev/null || {
+				echo "$op $status_code: the body lacks the documented member '$m': $body" >&2
+				return 1
+			}
+		done
+	fi
+}
+
+@test "www/openapi.yaml passes redocly lint without errors" {
+	need_redocly
+	run "$REDOCLY" lint "$SPEC_YAML"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Your API description is valid"* ]]
+}
+
+@test "the document is OpenAPI 3.1 with every endpoint of the API" {
+	need_spec
+	[[ "$(jq -r .openapi "$SPEC_JSON")" == 3.1.* ]]
+	ops=$(operations)
+	for op in "POST /events" "GET /inbox" "GET /inbox/{id}" "DELETE /inbox/{id}" \
+		"POST /inbox/{id}/ack" "POST /inbox/ack" "GET /inbox/stream" \
+		"GET /stats" "GET /health"; do
+		grep -qxF "$op" <<<"$ops" || { echo "not documented: $op" >&2; return 1; }
+	done
+	for s in Event EventList Accepted AckResult BatchAck Deleted Stats Health Error; do
+		jq -e --arg s "$s" '.components.schemas | has($s)' "$SPEC_JSON" >/dev/null ||
+			{ echo "no components.schemas.$s" >&2; return 1; }
+	done
+}
+
+@test "every API prefix lighttpd.conf maps to a responder is a documented path" {
+	need_spec
+	# the keys of fastcgi.server, except the 404 handler
+	prefixes=$(sed -n '/^fastcgi\.server[[:space:]]*=/,/^)/p' lighttpd.conf |
+		grep -oE '^[[:space:]]*"/[^"]*"[[:space:]]*=>' | grep -oE '/[^"]*' |
+		grep -vxF /_zs/notfound)
+	echo "prefixes: $prefixes"
+	[ "$(wc -l <<<"$prefixes")" -ge 5 ]
+	for p in $prefixes; do
+		jq -e --arg p "$p" '.paths | keys | any(. == $p or startswith($p + "/"))' \
+			"$SPEC_JSON" >/dev/null || { echo "lighttpd maps $p, the document has no such path" >&2; return 1; }
+	done
+	# and the other way: every documented path reaches a responder
+	for path in $(jq -r '.paths | keys[]' "$SPEC_JSON"); do
+		ok=
+		for p in $prefixes; do
+			[[ "$path" == "$p" || "$path" == "$p"/* ]] && ok=1
+		done
+		[ -n "$ok" ] || { echo "documented $path is not mapped in lighttpd.conf" >&2; return 1; }
+	done
+}
+
+@test "every documented operation answers a valid request as the document says" {
+	need_spec
+	while read -r op; do
+		echo "# $op" >&2
+		call_operation "$op" -H "Authorization: Bearer $KEY_A"
+		check_reply "$op"
+		[[ "$status_code" == 2?? ]] || { echo "$op: a valid request answered $status_code: $body" >&2; return 1; }
+	done < <(operations)
+}
+
+@test "the stream answers text/event-stream and opens with retry" {
+	stream_req -H "X-API-Key: $KEY_A"
+	[ "$status_code" = 200 ]
+	[[ "$(header content-type)" == text/event-stream* ]]
+	[ "$(header cache-control)" = no-cache ]
+	[[ "$body" == "retry: 3000"* ]]
+	# ?api_key= (ApiKeyQuery) works here, as documented
+	stream_req -G --data-urlencode "api_key=$KEY_A"
+	[ "$status_code" = 200 ]
+	[[ "$(header content-type)" == text/event-stream* ]]
+}
+
+@test "operations that need a key document 401 and answer it without one" {
+	need_spec
+	while read -r op; do
+		doc=$(op_json ${op% *} "${op#* }")
+		if [ "$(jq -c '.security' <<<"$doc")" = "[]" ]; then
+			call_operation "$op"
+			[[ "$status_code" == 2?? ]] || { echo "$op is documented without security but answered $status_code" >&2; return 1; }
+			continue
+		fi
+		jq -e '.responses | has("401")' <<<"$doc" >/dev/null ||
+			{ echo "$op needs a key but does not document 401" >&2; return 1; }
+		path=${op#* }
+		path=${path//\{id\}/evt_01M8DD205T3HYMWAR1Y2R628D9}
+		case "$op" in
+		"GET /inbox/stream") stream_req ;;
+		POST*) req POST "$path" -H 'Content-Type: application/json' -d '{}' ;;
+		*) req "${op% *}" "$path" ;;
+		esac
+		expect_error 401 UNAUTHORIZED
+		check_reply "$op"
+	done < <(operations)
+}
+
+@test "/docs and /docs/ serve the Swagger UI page, with vendored assets only" {
+	req GET /docs
+	[ "$status_code" = 301 ]
+	[[ "$(header location)" == */docs/ ]]
+	for p in /docs/ /docs; do
+		page=$(curl -sfL "$ZS_URL$p")
+		grep -q 'id="swagger-ui"' <<<"$page"
+		grep -q 'swagger-ui-bundle.js' <<<"$page"
+	done
+	req GET /docs/
+	[[ "$(header content-type)" == text/html* ]]
+	# no CDN: every script and stylesheet comes from this server
+	! grep -Eiq '(src|href)="(https?:)?//' <<<"$page"
+	# and each one is served (make vendor puts Swagger UI in www/vendor)
+	for ref in $(grep -oE '(src|href)="[^"#:]+"' <<<"$page" | sed 's/^[a-z]*="//; s/"$//'); do
+		case "$ref" in
+		/*) path=$ref ;;
+		../*) path=/${ref#../} ;;
+		*) path=/docs/$ref ;;
+		esac
+		code=$(curl -s -o /dev/null -w '%{http_code}' "$ZS_URL$path")
+		[ "$code" = 200 ] || { echo "$ref ($path) answered $code; did 'make vendor' run?" >&2; return 1; }
+	done
+}
+
+@test "/openapi.yaml is served as YAML, byte for byte" {
+	req GET /openapi.yaml
+	[ "$status_code" = 200 ]
+	[[ "$(header content-type)" == application/yaml* ]]
+	curl -sf "$ZS_URL/openapi.yaml" | cmp - "$SPEC_YAML"
+}
