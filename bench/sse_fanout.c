@@ -200,6 +200,30 @@ on_line(struct conn *c, struct seen *seen, size_t *nseen, size_t cap)
 	}
 }
 
+/* Reads what one stream has and handles its complete lines. */
+static void
+read_conn(int ep, struct conn *c, struct seen *seen, size_t *nseen,
+    size_t cap)
+{
+	static char	 buf[65536];
+	ssize_t		 r, j;
+
+	if ((r = read(c->fd, buf, sizeof(buf))) <= 0) {
+		if (r == -1 && errno == EAGAIN)
+			return;
+		c->open = 0;
+		epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+		return;
+	}
+	for (j = 0; j < r; j++) {
+		if (buf[j] == '\n') {
+			on_line(c, seen, nseen, cap);
+			c->len = 0;
+		} else if (c->len++ < sizeof(c->line))
+			c->line[c->len - 1] = buf[j];
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -210,11 +234,10 @@ main(int argc, char *argv[])
 	struct posted		 key_p, *hit;
 	pthread_t		 wt;
 	long			 wcfg[2];
-	char			 req[512], buf[65536];
+	char			 req[512];
 	int64_t			*lat, end_ns;
 	size_t			 nseen = 0, cap, nlat = 0, i;
 	int			 nstreams, ep, n, k, connected = 0, ready;
-	ssize_t			 r;
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: sse_fanout PORT KEY STREAMS RATE "
@@ -261,21 +284,9 @@ main(int argc, char *argv[])
 		if (ready == nstreams || now_ns() > end_ns)
 			break;
 		n = epoll_wait(ep, evs, 256, 100);
-		for (i = 0; i < (size_t)(n > 0 ? n : 0); i++) {
-			struct conn *c = &conns[evs[i].data.u32];
-			if ((r = read(c->fd, buf, sizeof(buf))) <= 0) {
-				c->open = 0;
-				epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-				continue;
-			}
-			for (ssize_t j = 0; j < r; j++) {
-				if (buf[j] == '\n') {
-					on_line(c, seen, &nseen, cap);
-					c->len = 0;
-				} else if (c->len++ < sizeof(c->line))
-					c->line[c->len - 1] = buf[j];
-			}
-		}
+		for (i = 0; i < (size_t)(n > 0 ? n : 0); i++)
+			read_conn(ep, &conns[evs[i].data.u32], seen, &nseen,
+			    cap);
 	}
 	for (k = 0; k < nstreams; k++)
 		connected += conns[k].ready;
@@ -289,23 +300,9 @@ main(int argc, char *argv[])
 		if (end_ns > 0 && now_ns() > end_ns)
 			break;
 		n = epoll_wait(ep, evs, 256, 50);
-		for (i = 0; i < (size_t)(n > 0 ? n : 0); i++) {
-			struct conn *c = &conns[evs[i].data.u32];
-			if ((r = read(c->fd, buf, sizeof(buf))) <= 0) {
-				if (r == -1 && errno == EAGAIN)
-					continue;
-				c->open = 0;
-				epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-				continue;
-			}
-			for (ssize_t j = 0; j < r; j++) {
-				if (buf[j] == '\n') {
-					on_line(c, seen, &nseen, cap);
-					c->len = 0;
-				} else if (c->len++ < sizeof(c->line))
-					c->line[c->len - 1] = buf[j];
-			}
-		}
+		for (i = 0; i < (size_t)(n > 0 ? n : 0); i++)
+			read_conn(ep, &conns[evs[i].data.u32], seen, &nseen,
+			    cap);
 	}
 	pthread_join(wt, NULL);
 
