@@ -384,21 +384,6 @@ zs_app_refuse(void *io, char **envp, const char *message)
 	zs_buf_free(&req.headers);
 }
 
-/* Removes expired rows at most once a minute, after a reply is sent. */
-static void
-maybe_purge(void)
-{
-	static int64_t	 last;
-	int64_t		 now = zs_time_now_ms();
-	long		 n;
-
-	if (now - last < 60000)
-		return;
-	last = now;
-	if (zs_store_purge(now, 1000, &n) == ZS_STORE_OK && n > 0)
-		zs_log("purged %ld acknowledged events past retention", n);
-}
-
 const struct zs_config *
 zs_app_init(const char *name, const struct zs_route *routes, size_t nroutes)
 {
@@ -418,19 +403,25 @@ zs_app_init(const char *name, const struct zs_route *routes, size_t nroutes)
 	return &app.cfg;
 }
 
+/* In CGI mode: serves the one request of this process and exits. */
+static void
+serve_cgi_if_cgi(void)
+{
+	if (!FCGX_IsCGI())
+		return;
+	zs_app_serve(NULL, environ);
+	fflush(stdout);
+	zs_store_close();
+	exit(0);
+}
+
 void
-zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
-    int purges)
+zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes)
 {
 	FCGX_Request	 fr;
 
 	zs_app_init(name, routes, nroutes);
-	if (FCGX_IsCGI()) {
-		zs_app_serve(NULL, environ);
-		fflush(stdout);
-		zs_store_close();
-		exit(0);
-	}
+	serve_cgi_if_cgi();
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
 		fprintf(stderr, "%s: cannot start FastCGI\n", name);
 		exit(1);
@@ -438,8 +429,6 @@ zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes,
 	while (FCGX_Accept_r(&fr) >= 0) {
 		zs_app_serve(&fr, fr.envp);
 		FCGX_Finish_r(&fr);
-		if (purges)
-			maybe_purge();
 	}
 	zs_store_close();
 	zs_ratelimit_close();
@@ -492,12 +481,7 @@ zs_app_run_pool(const char *name, const struct zs_route *routes,
 	int		 i;
 
 	zs_app_init(name, routes, nroutes);
-	if (FCGX_IsCGI()) {
-		zs_app_serve(NULL, environ);
-		fflush(stdout);
-		zs_store_close();
-		exit(0);
-	}
+	serve_cgi_if_cgi();
 	if (FCGX_Init() != 0 || (start != NULL && start() != 0)) {
 		fprintf(stderr, "%s: cannot start\n", name);
 		exit(1);

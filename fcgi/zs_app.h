@@ -81,8 +81,7 @@ struct zs_details {
 };
 
 /* Runs the responder: never returns. name appears in logs. */
-void	 zs_app_run(const char *name, const struct zs_route *, size_t nroutes,
-	    int purges);
+void	 zs_app_run(const char *name, const struct zs_route *, size_t nroutes);
 /*
  * Runs the responder with nthreads threads taking requests from the same
  * socket (after start(), when given, succeeds): never returns. In CGI mode

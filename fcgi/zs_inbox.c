@@ -323,6 +323,6 @@ static const struct zs_route routes[] = {
 int
 main(void)
 {
-	zs_app_run("zs-inbox", routes, sizeof(routes) / sizeof(routes[0]), 0);
+	zs_app_run("zs-inbox", routes, sizeof(routes) / sizeof(routes[0]));
 	return 0;
 }

@@ -7,6 +7,6 @@
 int
 main(void)
 {
-	zs_app_run("zs-notfound", NULL, 0, 0);
+	zs_app_run("zs-notfound", NULL, 0);
 	return 0;
 }

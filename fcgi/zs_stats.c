@@ -57,6 +57,6 @@ static const struct zs_route routes[] = {
 int
 main(void)
 {
-	zs_app_run("zs-stats", routes, sizeof(routes) / sizeof(routes[0]), 0);
+	zs_app_run("zs-stats", routes, sizeof(routes) / sizeof(routes[0]));
 	return 0;
 }
