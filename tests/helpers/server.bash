@@ -24,10 +24,7 @@ zs_start() {
 	fi
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		port=$((20000 + RANDOM % 40000))
-		ZS_ROOT=$ZS_ROOT ZS_BIN=$ZS_BIN ZS_RUN=$ZS_DIR/run \
-		ZS_BIND=127.0.0.1 PORT=$port ZS_PROCS=${ZS_PROCS:-2} \
-		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64)) \
-			lighttpd -D -f "$ZS_ROOT/lighttpd.conf" >>"$ZS_LOG" 2>&1 &
+		zs_exec_lighttpd "$port" &
 		ZS_LIGHTTPD_PID=$!
 		ZS_URL=http://127.0.0.1:$port
 		if zs_wait_healthy; then
@@ -40,6 +37,24 @@ zs_start() {
 	done
 	cat "$ZS_LOG" >&2
 	return 1
+}
+
+# zs_exec_lighttpd PORT: execs lighttpd (run it in the background) for
+# ZS_DIR on PORT, with only stdin, stdout and stderr open: started from a
+# test it would otherwise inherit bats's descriptors (its output pipes),
+# and bats would wait for lighttpd and every responder to exit.
+zs_exec_lighttpd() {
+	local fd
+	for fd in "/proc/$BASHPID/fd/"*; do
+		fd=${fd##*/}
+		if [ "$fd" -gt 2 ]; then
+			{ eval "exec $fd>&-"; } 2>/dev/null || :
+		fi
+	done
+	export ZS_ROOT ZS_BIN ZS_RUN=$ZS_DIR/run ZS_BIND=127.0.0.1 PORT=$1 \
+		ZS_PROCS=${ZS_PROCS:-2} \
+		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64))
+	exec lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1
 }
 
 # zs_wait_healthy: waits up to 10 s for GET /health to answer (200, or

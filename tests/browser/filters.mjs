@@ -1,0 +1,51 @@
+// Filters: topic, type and source go to GET /inbox and to the stream's
+// query, status to GET /inbox; the list shows only matching events, live
+// ones included; "Clear filters" brings everything back.
+
+import { main, open, waitConnected, waitFor, check, until, curlEvent, sleep, screenshot } from "./lib.mjs";
+
+await main("filters", async (browser) => {
+	const run = Date.now().toString(36);
+	const alpha = `alpha-${run}`, beta = `beta-${run}`;
+	const a1 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { n: 1 } })).id;
+	const b1 = (await curlEvent({ source: "crm", type: "contact.created", topic: beta, payload: { n: 2 } })).id;
+
+	const { page, problems } = await open(browser);
+	const streams = [];
+	page.on("request", (r) => { if (r.url().includes("/inbox/stream")) streams.push(new URL(r.url())); });
+	const lists = [];
+	page.on("request", (r) => { if (new URL(r.url()).pathname === "/inbox") lists.push(new URL(r.url())); });
+	await waitConnected(page);
+	const row = (id) => page.locator(`#event-list > li[data-id="${id}"]`);
+	await waitFor(row(b1), 3000, "the unfiltered list does not show the events");
+
+	await page.locator("#f-topic").fill(alpha);
+	await until(async () => streams.some((u) => u.searchParams.get("topic") === alpha), 3000,
+		"the topic filter was not passed to the stream");
+	await until(async () => lists.some((u) => u.searchParams.get("topic") === alpha), 4000,
+		"the topic filter was not passed to GET /inbox");
+	await waitConnected(page);
+	await waitFor(row(a1), 4000, "the matching event is not listed");
+	check(!(await row(b1).isVisible()), "an event of another topic is listed");
+
+	// live: only the matching one arrives
+	const b2 = (await curlEvent({ source: "crm", type: "contact.created", topic: beta, payload: { n: 3 } })).id;
+	const a2 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { n: 4 } })).id;
+	await waitFor(row(a2), 3000, "a new matching event did not arrive");
+	await sleep(500);
+	check(await row(b2).count() === 0, "a new event of another topic arrived despite the filter");
+	check(/1|2/.test(await page.locator("#log-count").textContent()), "the count does not reflect the filter");
+
+	// status: acknowledged only -> none of these
+	await page.locator("#f-status").selectOption("acknowledged");
+	await until(async () => lists.some((u) => u.searchParams.get("status") === "acknowledged"), 3000,
+		"the status filter was not passed to GET /inbox");
+	await waitFor(page.getByText("No events match these filters"), 3000, "no empty state for filters that match nothing");
+	await screenshot(page, "filters");
+
+	// clear
+	await page.getByRole("button", { name: "Clear filters" }).click();
+	await waitFor(row(b2), 4000, "Clear filters did not bring the other events back");
+	check(await page.locator("#f-topic").inputValue() === "", "Clear filters left the topic");
+	check(problems.length === 0, `the page had problems:\n  ${problems.join("\n  ")}`);
+});

@@ -1,0 +1,369 @@
+// The live event log: newest first, filled from GET /inbox and kept current
+// by the stream's changes. Rows expand (click or Enter) to show the
+// pretty-printed payload; pending rows can be acknowledged, any row deleted.
+
+import { api, query, eventPath } from "./api.js";
+import { h, $, svgIcon } from "./dom.js";
+import { formatTime, formatNumber } from "./format.js";
+
+const PAGE = 50;
+const MAX_ROWS = 2000;
+const RANK = { pending: 0, acknowledged: 1, deleted: 2 };
+const STATUS_LABEL = { pending: "Pending", acknowledged: "Acknowledged", deleted: "Deleted" };
+
+export class EventLog extends EventTarget {
+	constructor() {
+		super();
+		this.list = $("#event-list");
+		this.empty = $("#log-empty");
+		this.emptyTitle = $("#log-empty-title");
+		this.emptyText = $("#log-empty-text");
+		this.error = $("#log-error");
+		this.count = $("#log-count");
+		this.more = $("#load-more");
+		this.announcer = $("#announcer");
+		this.rows = new Map(); // id -> {ev, li}
+		this.early = new Map(); // id -> a change that came before its event
+		this.nextCursor = null;
+		this.loadToken = 0;
+		this.phase = "idle"; // idle | no-key | auth | loading | ready | failed
+		this.filters = { topic: "", type: "", source: "", status: "all" };
+		this.pendingAnnounce = [];
+		this.more.addEventListener("click", () => this.loadMore());
+	}
+
+	// ---- state ------------------------------------------------------------
+
+	reset(phase = "idle") {
+		this.loadToken++;
+		clearTimeout(this.retryTimer);
+		this.rows.clear();
+		this.early.clear();
+		this.list.replaceChildren();
+		this.nextCursor = null;
+		this.more.hidden = true;
+		this.showError("");
+		this.phase = phase;
+		this.refresh();
+	}
+
+	setFilters(f) { this.filters = { ...f }; }
+
+	// The filters the server applies (the stream takes all but status).
+	serverFilters() {
+		const { topic, type, source } = this.filters;
+		return { topic, type, source };
+	}
+
+	matches(ev) {
+		const f = this.filters;
+		if (f.topic && ev.topic !== f.topic) return false;
+		if (f.type && ev.type !== f.type) return false;
+		if (f.source && ev.source !== f.source) return false;
+		if (f.status !== "all" && ev.status !== f.status) return false;
+		return true;
+	}
+
+	// ---- loading ----------------------------------------------------------
+
+	async load() {
+		clearTimeout(this.retryTimer);
+		const token = ++this.loadToken;
+		if (this.phase !== "ready") { this.phase = "loading"; this.refresh(); }
+		const status = this.filters.status === "all" ? "all" : this.filters.status;
+		try {
+			const page = await api("GET", "/inbox" + query({ status, order: "desc", limit: PAGE, ...this.serverFilters() }));
+			if (token !== this.loadToken) return;
+			for (const ev of page.events) this.upsert(ev, { live: false });
+			if (this.nextCursor === null || this.phase !== "ready") this.nextCursor = page.next_cursor;
+			this.phase = "ready";
+			this.showError("");
+			if (page.events.length) this.dispatchEvent(new CustomEvent("newest", { detail: page.events[0].created_at }));
+		} catch (e) {
+			if (token !== this.loadToken) return;
+			if (e.status === 401) return; // the app shows the key problem
+			if (this.phase !== "ready") this.phase = "failed";
+			this.showError(`Could not load events: ${e.message}`);
+			const wait = Math.max(5000, (e.retryAfter || 0) * 1000);
+			this.retryTimer = setTimeout(() => { if (token === this.loadToken) this.load(); }, wait);
+		}
+		this.refresh();
+	}
+
+	async loadMore() {
+		if (!this.nextCursor) return;
+		const token = this.loadToken;
+		this.more.disabled = true;
+		try {
+			const page = await api("GET", "/inbox" + query({ status: this.filters.status, order: "desc", limit: PAGE, cursor: this.nextCursor, ...this.serverFilters() }));
+			if (token !== this.loadToken) return;
+			for (const ev of page.events) this.upsert(ev, { live: false });
+			this.nextCursor = page.next_cursor;
+		} catch (e) {
+			if (e.status !== 401) this.showError(`Could not load older events: ${e.message}`);
+		} finally {
+			this.more.disabled = false;
+			this.refresh();
+		}
+	}
+
+	// ---- changes from the stream -------------------------------------------
+
+	applyChange(kind, data) {
+		if (!data || typeof data.id !== "string") return;
+		if (kind === "event.created") {
+			const isNew = !this.rows.has(data.id);
+			this.upsert(data, { live: true });
+			if (isNew && this.matches(data)) this.announce(data);
+		} else {
+			const row = this.rows.get(data.id);
+			if (row) {
+				this.upsert({ ...row.ev, status: data.status, acked_at: data.acked_at ?? row.ev.acked_at }, { live: false });
+			} else {
+				// the list may still be on its way with this event in it
+				this.early.set(data.id, data);
+				if (this.early.size > 1000) this.early.delete(this.early.keys().next().value);
+			}
+		}
+		this.refresh();
+	}
+
+	// Adds or updates one event; a status never goes back (pending <
+	// acknowledged < deleted), whichever of list and stream comes first.
+	upsert(ev, { live }) {
+		const row = this.rows.get(ev.id);
+		if (row) {
+			if (RANK[ev.status] < RANK[row.ev.status]) return;
+			row.ev = { ...row.ev, ...ev };
+			this.updateRow(row);
+			return;
+		}
+		const early = this.early.get(ev.id);
+		if (early) {
+			this.early.delete(ev.id);
+			if (RANK[early.status] > RANK[ev.status]) ev = { ...ev, status: early.status, acked_at: early.acked_at ?? ev.acked_at };
+		}
+		const li = this.buildRow(ev);
+		const entry = { ev, li };
+		this.rows.set(ev.id, entry);
+		// ids are ULIDs: they sort by creation time. Newest first.
+		let before = null;
+		for (const child of this.list.children) {
+			if (child.dataset.id < ev.id) { before = child; break; }
+		}
+		this.list.insertBefore(li, before);
+		li.hidden = !this.matches(ev);
+		if (live) {
+			li.classList.add("fresh");
+			requestAnimationFrame(() => requestAnimationFrame(() => li.classList.remove("fresh")));
+		}
+		if (this.rows.size > MAX_ROWS) {
+			const last = this.list.lastElementChild;
+			this.rows.delete(last.dataset.id);
+			last.remove();
+			this.nextCursor = null; // older pages no longer line up
+		}
+	}
+
+	// ---- rows ---------------------------------------------------------------
+
+	buildRow(ev) {
+		const detailId = `detail-${ev.id}`;
+		const li = h("li", { class: "event", dataset: { id: ev.id, status: ev.status } });
+		const toggle = h("button", {
+			type: "button", class: "event-toggle", "aria-expanded": "false", "aria-controls": detailId,
+		});
+		toggle.addEventListener("click", () => this.toggle(li));
+		const actions = h("div", { class: "event-actions" });
+		const detail = h("div", { class: "event-detail", id: detailId, hidden: true });
+		li.append(h("div", { class: "event-head" }, toggle, actions), detail);
+		this.fillRow(li, ev);
+		return li;
+	}
+
+	fillRow(li, ev) {
+		li.dataset.status = ev.status;
+		const toggle = li.querySelector(".event-toggle");
+		const title = h("span", { class: "event-title" });
+		if (ev.type) title.append(ev.type);
+		else title.append(h("span", { class: "none" }, "No type"));
+		const meta = h("span", { class: "event-meta" },
+			ev.source ? h("span", {}, h("span", { class: "k" }, "source "), ev.source) : null,
+			ev.topic ? h("span", {}, h("span", { class: "k" }, "topic "), ev.topic) : null,
+			!ev.source && !ev.topic ? h("span", {}, "No source or topic") : null);
+		toggle.replaceChildren(
+			h("span", { class: `badge badge-${ev.status}` }, STATUS_LABEL[ev.status] || ev.status),
+			h("span", { class: "event-main" }, title, meta),
+			h("time", { class: "event-time", datetime: ev.created_at, title: ev.created_at },
+				formatTime(ev.created_at),
+				svgIcon("chevron", "M9 5l7 7-7 7")));
+		toggle.setAttribute("aria-label",
+			`${STATUS_LABEL[ev.status]} event ${ev.type || "without type"}` +
+			`${ev.source ? `, source ${ev.source}` : ""}${ev.topic ? `, topic ${ev.topic}` : ""}, ${formatTime(ev.created_at)}`);
+
+		// A button that does not apply leaves an invisible placeholder of
+		// its size, so the columns of all rows line up.
+		const actions = li.querySelector(".event-actions");
+		const spacer = (cls, text) => h("span", { class: `button button-small ${cls} spacer`, "aria-hidden": "true" }, text);
+		const buttons = [];
+		if (ev.status === "pending") {
+			buttons.push(h("button", {
+				type: "button", class: "button button-small", "data-action": "ack",
+				"aria-label": `Acknowledge ${ev.id}`, onclick: (e) => this.ack(ev.id, e.currentTarget),
+			}, "Acknowledge"));
+		} else {
+			buttons.push(spacer("", "Acknowledge"));
+		}
+		if (ev.status !== "deleted") {
+			buttons.push(h("button", {
+				type: "button", class: "button button-small button-quiet button-danger", "data-action": "delete",
+				"aria-label": `Delete ${ev.id}`, onclick: (e) => this.remove(ev.id, e.currentTarget),
+			}, "Delete"));
+		} else {
+			buttons.push(spacer("button-quiet", "Delete"));
+		}
+		// keep focus on the row if the focused button goes away
+		const hadFocus = actions.contains(document.activeElement);
+		actions.replaceChildren(...buttons);
+		if (hadFocus) (actions.querySelector("button:not(:disabled)") || toggle).focus();
+
+		const detail = li.querySelector(".event-detail");
+		if (!detail.hidden) this.fillDetail(detail, ev);
+		else detail.replaceChildren();
+	}
+
+	updateRow(row) {
+		this.fillRow(row.li, row.ev);
+		row.li.hidden = !this.matches(row.ev);
+	}
+
+	fillDetail(detail, ev) {
+		const item = (k, v) => [h("dt", {}, k), h("dd", {}, v ?? "—")];
+		detail.replaceChildren(
+			h("dl", {},
+				item("ID", ev.id),
+				item("Received", ev.created_at),
+				item("Acknowledged", ev.acked_at),
+				item("Source", ev.source),
+				item("Type", ev.type),
+				item("Topic", ev.topic)),
+			h("pre", { class: "payload", tabindex: "0", "aria-label": "Payload" }, JSON.stringify(ev.payload, null, 2)));
+	}
+
+	toggle(li) {
+		const toggle = li.querySelector(".event-toggle");
+		const detail = li.querySelector(".event-detail");
+		const open = toggle.getAttribute("aria-expanded") !== "true";
+		toggle.setAttribute("aria-expanded", String(open));
+		detail.hidden = !open;
+		if (open) this.fillDetail(detail, this.rows.get(li.dataset.id).ev);
+		else detail.replaceChildren();
+	}
+
+	// ---- actions ------------------------------------------------------------
+
+	async ack(id, button) {
+		button.disabled = true;
+		try {
+			const r = await api("POST", `${eventPath(id)}/ack`);
+			const row = this.rows.get(id);
+			if (row) this.upsert({ ...row.ev, status: "acknowledged", acked_at: r.acked_at }, { live: false });
+			this.showError("");
+			this.dispatchEvent(new Event("changed"));
+		} catch (e) {
+			button.disabled = false;
+			if (e.status === 404) this.markDeleted(id);
+			else if (e.status !== 401) this.showError(`Could not acknowledge ${id}: ${e.message}`);
+		}
+		this.refresh();
+	}
+
+	// First press asks, the second (within 4 s) deletes.
+	async remove(id, button) {
+		if (!button.classList.contains("confirming")) {
+			button.classList.add("confirming");
+			button.textContent = "Confirm delete";
+			button.setAttribute("aria-label", `Confirm: delete ${id}`);
+			clearTimeout(button._t);
+			button._t = setTimeout(() => {
+				button.classList.remove("confirming");
+				button.textContent = "Delete";
+				button.setAttribute("aria-label", `Delete ${id}`);
+			}, 4000);
+			return;
+		}
+		clearTimeout(button._t);
+		button.disabled = true;
+		try {
+			await api("DELETE", eventPath(id));
+			this.markDeleted(id);
+			this.showError("");
+			this.dispatchEvent(new Event("changed"));
+		} catch (e) {
+			button.disabled = false;
+			if (e.status === 404) this.markDeleted(id);
+			else if (e.status !== 401) this.showError(`Could not delete ${id}: ${e.message}`);
+		}
+		this.refresh();
+	}
+
+	markDeleted(id) {
+		const row = this.rows.get(id);
+		if (row) this.upsert({ ...row.ev, status: "deleted" }, { live: false });
+	}
+
+	// ---- feedback -----------------------------------------------------------
+
+	showError(msg) {
+		this.error.textContent = msg;
+		this.error.hidden = !msg;
+	}
+
+	// Screen readers hear new events, at most one message every 2 s.
+	announce(ev) {
+		this.pendingAnnounce.push(ev);
+		if (this.announceTimer) return;
+		this.announceTimer = setTimeout(() => {
+			const evs = this.pendingAnnounce;
+			this.pendingAnnounce = [];
+			this.announceTimer = null;
+			this.announcer.textContent = evs.length === 1
+				? `New event: ${evs[0].type || "without type"}${evs[0].source ? ` from ${evs[0].source}` : ""}`
+				: `${evs.length} new events`;
+		}, evs0Delay(this));
+	}
+
+	// The empty state, the count and the "load older" button.
+	refresh() {
+		let visible = 0;
+		for (const { li } of this.rows.values()) if (!li.hidden) visible++;
+		const filtered = this.filters.topic || this.filters.type || this.filters.source || this.filters.status !== "all";
+		let title = "", text = "";
+		switch (this.phase) {
+		case "no-key": title = "No API key"; text = "Enter an API key above to see your events."; break;
+		case "auth": title = "Unknown API key"; text = "Check the key above and connect again."; break;
+		case "loading": title = "Loading events…"; break;
+		case "failed": title = "Events could not be loaded"; text = "Trying again every few seconds."; break;
+		case "ready":
+			if (!visible) {
+				title = filtered ? "No events match these filters" : "No events yet";
+				text = filtered ? "Change or clear the filters to see more." : "Send one from the API playground, or with curl to POST /events.";
+			}
+			break;
+		default: title = "—";
+		}
+		this.empty.hidden = !title;
+		this.emptyTitle.textContent = title;
+		this.emptyText.textContent = text;
+		this.count.textContent = this.phase === "ready" && visible ? `${formatNumber(visible)} shown` : "";
+		this.more.hidden = !(this.phase === "ready" && this.nextCursor);
+	}
+}
+
+// The first announcement goes out quickly, later ones are batched.
+function evs0Delay(log) {
+	const now = Date.now();
+	const wait = log.lastAnnounce && now - log.lastAnnounce < 2000 ? 2000 : 300;
+	log.lastAnnounce = now + wait;
+	return wait;
+}
