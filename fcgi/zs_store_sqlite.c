@@ -18,7 +18,7 @@
 #include "zs_time.h"
 
 /* The schema version this build reads and writes. */
-#define ZS_SCHEMA_VERSION 1
+#define ZS_SCHEMA_VERSION 2
 
 enum stmt {
 	ST_BEGIN,
@@ -51,6 +51,9 @@ enum stmt {
 	ST_STATS_TOTALS,
 	ST_STATS_SOURCES,
 	ST_STATS_MINUTES,
+	ST_TOKENS_ALL,
+	ST_TOKEN_ADD,
+	ST_TOKEN_SET,
 	ST__MAX
 };
 
@@ -134,6 +137,14 @@ static const char *const stmt_sql[ST__MAX] = {
 	/* ST_STATS_MINUTES */
 	"SELECT created_at / 60000, count(*) FROM events "
 	"WHERE tenant = ?1 AND created_at >= ?2 GROUP BY created_at / 60000",
+	/* ST_TOKENS_ALL */ "SELECT tenant, name, token FROM webhook_tokens",
+	/* ST_TOKEN_ADD */
+	"INSERT OR IGNORE INTO webhook_tokens (tenant, name, token, "
+	"created_at) VALUES (?1, ?2, ?3, ?4)",
+	/* ST_TOKEN_SET */
+	"INSERT INTO webhook_tokens (tenant, name, token, created_at) "
+	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant, name) DO UPDATE "
+	"SET token = excluded.token, created_at = excluded.created_at",
 };
 
 /* This process's connection and its prepared statements. */
@@ -386,12 +397,30 @@ zs_store_close(void)
 	}
 	sqlite3_close(store.db);
 	store.db = NULL;
+	write_unlock();
+	if (store.lockfd >= 0)
+		close(store.lockfd);	/* reopened beside the database */
+	store.lockfd = -1;
 }
 
 /* Opens the store if a past failure closed it. */
 static enum zs_store_rc
 ensure_open(void)
 {
+	int	 moved = 0;
+
+	/*
+	 * A database file deleted or renamed under us (its directory
+	 * removed, say) would go on taking writes that nobody can ever read:
+	 * notice, close, and let the reopen fail (503) until it is back.
+	 */
+	if (store.db != NULL &&
+	    sqlite3_file_control(store.db, "main", SQLITE_FCNTL_HAS_MOVED,
+	    &moved) == SQLITE_OK && moved) {
+		zs_log("sqlite: %s was moved or deleted; reopening",
+		    store.cfg ? store.cfg->db_path : "the database");
+		zs_store_close();
+	}
 	if (store.db != NULL)
 		return ZS_STORE_OK;
 	if (store.cfg == NULL)
@@ -937,6 +966,55 @@ zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
 	if (rc != ZS_STORE_OK)
 		return rollback(rc);
 	return rollback(ZS_STORE_OK);	/* a read: nothing to commit */
+}
+
+/* ---- Webhook tokens -------------------------------------------------- */
+
+enum zs_store_rc
+zs_store_tokens(zs_token_fn fn, void *arg)
+{
+	enum zs_store_rc	 rc;
+	sqlite3_stmt		*st;
+	const char		*tenant, *name, *token;
+	int			 step;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK)
+		return rc;
+	st = stmt(ST_TOKENS_ALL);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		tenant = (const char *)sqlite3_column_text(st, 0);
+		name = (const char *)sqlite3_column_text(st, 1);
+		token = (const char *)sqlite3_column_text(st, 2);
+		if (tenant != NULL && name != NULL && token != NULL)
+			fn(tenant, name, token, arg);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return fail(step, stmt_sql[ST_TOKENS_ALL]);
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_token_put(const char *tenant, const char *name, const char *token,
+    int replace)
+{
+	enum zs_store_rc	 rc;
+	enum stmt		 s = replace ? ST_TOKEN_SET : ST_TOKEN_ADD;
+	sqlite3_stmt		*st;
+
+	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	    ZS_STORE_OK)
+		return rc;
+	st = stmt(s);
+	bind_str(st, 1, tenant);
+	bind_str(st, 2, name);
+	bind_str(st, 3, token);
+	sqlite3_bind_int64(st, 4, zs_time_now_ms());
+	if ((rc = run(s)) != ZS_STORE_OK)
+		return rollback(rc);
+	if ((rc = commit()) != ZS_STORE_OK)
+		return rollback(rc);
+	return ZS_STORE_OK;
 }
 
 /* ---- Migrations ------------------------------------------------------ */
