@@ -42,10 +42,10 @@ endif
 
 # The shared core: every responder links all of it.
 CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_event zs_http zs_hub \
-	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_sse zs_store_sqlite \
-	  zs_text zs_time zs_ulid zs_writer
-PROGS   = zs-events zs-inbox zs-stream zs-stats zs-health zs-notfound \
-	  zs-admin
+	  zs_json zs_log zs_query zs_ratelimit zs_reply zs_sig zs_source zs_sse \
+	  zs_store_sqlite zs_text zs_time zs_token zs_ulid zs_writer
+PROGS   = zs-events zs-inbox zs-stream zs-stats zs-health zs-hooks \
+	  zs-notfound zs-admin
 CORE_O  = $(CORE:%=$(O)/obj/%.o)
 BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
@@ -57,7 +57,7 @@ DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 BROWSER_PACKAGES = chromium fonts-dejavu-core
 
 .PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
-	test-unit test-api test-asan lint status health-check clean bench \
+	test-unit test-api test-crash lint status health-check clean bench \
 	coverage
 
 all: build
@@ -174,6 +174,12 @@ test: deps build vendor
 		DEB_PACKAGES="$(BROWSER_PACKAGES)" deps
 	@$(MAKE) --no-print-directory O=$(O)/asan SAN=1 build
 	@tests/run-all "$(CURDIR)/$(O)/bin" "$(CURDIR)/$(O)/asan/bin"
+
+# SIGKILL responders and restart lighttpd while clients post and ack;
+# CRASH_SECONDS long (about one kill every two or three seconds).
+CRASH_SECONDS ?= 300
+test-crash: deps build
+	@tests/crash-test "$(CURDIR)/$(O)/bin" $(CRASH_SECONDS)
 
 test-unit: build
 	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/unit.bats
