@@ -20,6 +20,12 @@ DATABASE_PATH := $(abspath $(DATABASE_PATH))
 export DATABASE_PATH
 endif
 
+# A relative WEBHOOK_SOURCES_FILE made absolute, for the same reason.
+ifneq ($(WEBHOOK_SOURCES_FILE),)
+WEBHOOK_SOURCES_FILE := $(abspath $(WEBHOOK_SOURCES_FILE))
+export WEBHOOK_SOURCES_FILE
+endif
+
 PORT              ?= 8000
 BIND              ?= 127.0.0.1
 MAX_PAYLOAD_BYTES ?= 524288
@@ -51,7 +57,8 @@ BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
 
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
-	       libjson-c-dev libssl-dev lighttpd sqlite3 bats curl jq valgrind
+	       libjson-c-dev libssl-dev openssl lighttpd sqlite3 bats curl jq \
+	       valgrind
 
 # The browser tests drive Debian's Chromium.
 BROWSER_PACKAGES = chromium fonts-dejavu-core
@@ -160,6 +167,11 @@ status:
 	if curl -fsS "http://$(BIND):$(PORT)/health" >/dev/null 2>&1; then \
 		echo "server: up on http://$(BIND):$(PORT)/"; \
 	else echo "server: not answering on http://$(BIND):$(PORT)/"; fi
+
+# The webhook sources and the URLs to give the providers (PUBLIC_URL, if
+# set, is the origin they reach this server at).
+hooks: $(O)/bin/zs-admin
+	@PUBLIC_URL=$${PUBLIC_URL:-http://$(BIND):$(PORT)} $(O)/bin/zs-admin hooks
 
 health-check:
 	@curl -fsS "http://$(BIND):$(PORT)/health" && echo || \

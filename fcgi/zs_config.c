@@ -8,6 +8,9 @@
 
 #include "zs_config.h"
 
+_Static_assert(ZS_SOURCE_TENANT_MAX == ZS_CONFIG_TENANT_MAX,
+    "a source's tenant is an API key's tenant");
+
 /*
  * Reads variable name as a decimal integer in [min, max], or def when it is
  * unset or empty. Returns 0, or -1 with a message in err.
@@ -180,6 +183,85 @@ parse_db_path(struct zs_config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+/* Reads the file at path (at most max bytes) into a new string, or NULL
+ * with errno set (EFBIG when larger). */
+static char *
+read_small_file(const char *path, size_t max)
+{
+	FILE	*f;
+	char	*s;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if ((s = malloc(max + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	n = fread(s, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		errno = ferror(f) ? EIO : EFBIG;
+		free(s);
+		s = NULL;
+	} else
+		s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/*
+ * Reads the webhook sources from WEBHOOK_SOURCES or the file named by
+ * WEBHOOK_SOURCES_FILE (not both), and checks each source's tenant has an
+ * API key: a source nobody can read is a typo.
+ */
+static int
+parse_sources(struct zs_config *cfg, char *err, size_t errsz)
+{
+	const char	*v = getenv("WEBHOOK_SOURCES");
+	const char	*file = getenv("WEBHOOK_SOURCES_FILE");
+	char		*text;
+	size_t		 i, k;
+	int		 rc;
+
+	if (file != NULL && *file != '\0') {
+		if (v != NULL && *v != '\0') {
+			snprintf(err, errsz, "WEBHOOK_SOURCES and "
+			    "WEBHOOK_SOURCES_FILE are both set; use one");
+			return -1;
+		}
+		if ((text = read_small_file(file,
+		    ZS_CONFIG_SOURCES_FILE_MAX)) == NULL) {
+			snprintf(err, errsz, "WEBHOOK_SOURCES_FILE: cannot "
+			    "read %s: %s", file, strerror(errno));
+			return -1;
+		}
+		rc = zs_source_parse(text, "WEBHOOK_SOURCES_FILE", 1,
+		    cfg->sources, ZS_SOURCES_MAX, &cfg->nsources, err, errsz);
+		free(text);
+	} else if (v != NULL)
+		rc = zs_source_parse(v, "WEBHOOK_SOURCES", 0, cfg->sources,
+		    ZS_SOURCES_MAX, &cfg->nsources, err, errsz);
+	else
+		rc = 0;
+	if (rc == -1)
+		return -1;
+	for (i = 0; i < cfg->nsources; i++) {
+		for (k = 0; k < cfg->nkeys; k++)
+			if (strcmp(cfg->keys[k].tenant,
+			    cfg->sources[i].tenant) == 0)
+				break;
+		if (k == cfg->nkeys) {
+			snprintf(err, errsz, "%s: source %s is for tenant %s, "
+			    "which has no key in API_KEYS", file != NULL &&
+			    *file != '\0' ? "WEBHOOK_SOURCES_FILE" :
+			    "WEBHOOK_SOURCES", cfg->sources[i].name,
+			    cfg->sources[i].tenant);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 {
@@ -203,14 +285,19 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    env_long("STREAM_POLL_MS", 50, 5, 5000, &cfg->stream_poll_ms,
 	    err, errsz) ||
 	    env_long("STREAM_MAX_CLIENTS", 1000, 1, 20000, &cfg->stream_max,
-	    err, errsz))
+	    err, errsz) ||
+	    env_long("WEBHOOK_TOLERANCE_SECONDS", 300, 1, 86400,
+	    &cfg->hook_tolerance_s, err, errsz) ||
+	    env_long("WEBHOOK_RATE_LIMIT_PER_MINUTE", 600, 0, 1000000,
+	    &cfg->hook_rate_per_minute, err, errsz))
 		return -1;
 	cfg->port = (int)port;
 
 	v = getenv("API_KEYS");
 	if (v == NULL || *v == '\0')
 		v = "dev_key_123=tenant_dev";
-	if (parse_keys(cfg, v, err, errsz) == -1)
+	if (parse_keys(cfg, v, err, errsz) == -1 ||
+	    parse_sources(cfg, err, errsz) == -1)
 		return -1;
 
 	v = getenv("DURABILITY");

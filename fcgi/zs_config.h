@@ -7,12 +7,15 @@
 
 #include <stddef.h>
 
+#include "zs_source.h"
+
 #define ZS_CONFIG_MAX_KEYS	 256	/* API_KEYS entries */
 #define ZS_CONFIG_KEY_MAX	 128	/* bytes in one API key */
 #define ZS_CONFIG_TENANT_MAX	 64	/* bytes in one tenant name */
 #define ZS_CONFIG_MAX_ORIGINS	 32	/* CORS_ALLOWED_ORIGINS entries */
 #define ZS_CONFIG_ORIGIN_MAX	 256	/* bytes in one origin */
 #define ZS_CONFIG_PATH_MAX	 1024	/* bytes in DATABASE_PATH */
+#define ZS_CONFIG_SOURCES_FILE_MAX (64 * 1024) /* WEBHOOK_SOURCES_FILE bytes */
 
 enum zs_durability {
 	ZS_DURABILITY_FULL = 0,	/* fsync on every commit */
@@ -45,6 +48,12 @@ struct zs_config {
 				    [ZS_CONFIG_ORIGIN_MAX + 1];
 						/* CORS_ALLOWED_ORIGINS */
 	size_t			 norigins;	/* entries used in origins */
+	struct zs_source	 sources[ZS_SOURCES_MAX];
+					/* WEBHOOK_SOURCES or _FILE */
+	size_t			 nsources;	/* entries used in sources */
+	long			 hook_tolerance_s; /* WEBHOOK_TOLERANCE_SECONDS */
+	long			 hook_rate_per_minute;
+					/* WEBHOOK_RATE_LIMIT_PER_MINUTE */
 };
 
 /*

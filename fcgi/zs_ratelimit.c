@@ -21,13 +21,16 @@ struct rl_slot {
 	int64_t	 last_ms;	/* when tokens was computed; 0 = never */
 };
 
-/* The file: a header, then one slot per configured key. */
+/* One slot per possible API key, then one per webhook source. */
+#define RL_SLOTS (ZS_CONFIG_MAX_KEYS + ZS_SOURCES_MAX)
+
+/* The file: a header, then the slots. */
 struct rl_file {
 	uint32_t	 magic;		/* RL_MAGIC once initialised */
-	uint32_t	 nslots;	/* ZS_CONFIG_MAX_KEYS */
+	uint32_t	 nslots;	/* RL_SLOTS */
 	uint64_t	 keys_hash;	/* FNV-1a of the key list */
 	long		 capacity;	/* RATE_LIMIT_PER_MINUTE it was made for */
-	struct rl_slot	 slot[ZS_CONFIG_MAX_KEYS];
+	struct rl_slot	 slot[RL_SLOTS];
 };
 
 static struct {
@@ -37,7 +40,10 @@ static struct {
 	pthread_mutex_t		 lock;	/* flock does not exclude threads */
 } rl = { -1, NULL, NULL, PTHREAD_MUTEX_INITIALIZER };
 
-/* A hash of the key list, so a changed API_KEYS resets the buckets. */
+/*
+ * A hash of the key and source lists, so a changed API_KEYS or
+ * WEBHOOK_SOURCES resets the buckets.
+ */
 static uint64_t
 keys_hash(const struct zs_config *cfg)
 {
@@ -52,6 +58,14 @@ keys_hash(const struct zs_config *cfg)
 		h ^= ',';
 		h *= 1099511628211ULL;
 	}
+	for (i = 0; i < cfg->nsources; i++) {
+		for (j = 0; cfg->sources[i].name[j] != '\0'; j++) {
+			h ^= (unsigned char)cfg->sources[i].name[j];
+			h *= 1099511628211ULL;
+		}
+		h ^= ';';
+		h *= 1099511628211ULL;
+	}
 	return h;
 }
 
@@ -63,7 +77,8 @@ zs_ratelimit_open(const struct zs_config *cfg)
 	size_t	 i;
 
 	rl.cfg = cfg;
-	if (rl.map != NULL || cfg->rate_per_minute == 0)
+	if (rl.map != NULL || (cfg->rate_per_minute == 0 &&
+	    cfg->hook_rate_per_minute == 0))
 		return 0;
 	snprintf(path, sizeof(path), "%s-ratelimit", cfg->db_path);
 	if ((rl.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
@@ -82,10 +97,10 @@ zs_ratelimit_open(const struct zs_config *cfg)
 	}
 	if (rl.map->magic != RL_MAGIC || rl.map->keys_hash != h ||
 	    rl.map->capacity != cfg->rate_per_minute ||
-	    rl.map->nslots != ZS_CONFIG_MAX_KEYS) {
-		for (i = 0; i < ZS_CONFIG_MAX_KEYS; i++)
+	    rl.map->nslots != RL_SLOTS) {
+		for (i = 0; i < RL_SLOTS; i++)
 			rl.map->slot[i].last_ms = 0;
-		rl.map->nslots = ZS_CONFIG_MAX_KEYS;
+		rl.map->nslots = RL_SLOTS;
 		rl.map->keys_hash = h;
 		rl.map->capacity = cfg->rate_per_minute;
 		rl.map->magic = RL_MAGIC;
@@ -132,11 +147,11 @@ zs_ratelimit_bucket(double *tokens, int64_t *last_ms, long capacity,
 		*last_ms = now_ms;
 }
 
-void
-zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
+/* Takes one token from slot at now_ms from a bucket of capacity cap. */
+static void
+take(int slot, long cap, int64_t now_ms, struct zs_rate *out)
 {
 	static int	 warned;
-	long		 cap = rl.cfg ? rl.cfg->rate_per_minute : 0;
 
 	memset(out, 0, sizeof(*out));
 	out->allowed = 1;
@@ -146,7 +161,7 @@ zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
 	pthread_mutex_lock(&rl.lock);
 	if (rl.map == NULL && rl.cfg != NULL)
 		zs_ratelimit_open(rl.cfg);
-	if (rl.map == NULL || k < 0 || k >= ZS_CONFIG_MAX_KEYS ||
+	if (rl.map == NULL || slot < 0 || slot >= RL_SLOTS ||
 	    flock(rl.fd, LOCK_EX) == -1) {
 		if (!warned++)
 			zs_log("ratelimit: shared file unusable; not "
@@ -155,8 +170,22 @@ zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
 		pthread_mutex_unlock(&rl.lock);
 		return;
 	}
-	zs_ratelimit_bucket(&rl.map->slot[k].tokens, &rl.map->slot[k].last_ms,
-	    cap, now_ms, out);
+	zs_ratelimit_bucket(&rl.map->slot[slot].tokens,
+	    &rl.map->slot[slot].last_ms, cap, now_ms, out);
 	flock(rl.fd, LOCK_UN);
 	pthread_mutex_unlock(&rl.lock);
+}
+
+void
+zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out)
+{
+	take(k >= 0 && k < ZS_CONFIG_MAX_KEYS ? k : -1,
+	    rl.cfg ? rl.cfg->rate_per_minute : 0, now_ms, out);
+}
+
+void
+zs_ratelimit_take_source(int s, int64_t now_ms, struct zs_rate *out)
+{
+	take(s >= 0 && s < ZS_SOURCES_MAX ? ZS_CONFIG_MAX_KEYS + s : -1,
+	    rl.cfg ? rl.cfg->hook_rate_per_minute : 0, now_ms, out);
 }

@@ -1,5 +1,5 @@
 /*
- * zs_ratelimit: a token bucket per API key, shared by every responder
+ * zs_ratelimit: a token bucket per API key and per webhook source, shared by every responder
  * process through a small memory-mapped file beside the database
  * (DATABASE_PATH + "-ratelimit"), updated under flock(2). The kernel drops
  * the lock when a holder dies, so a killed process cannot wedge the rest.
@@ -28,6 +28,8 @@ void	 zs_ratelimit_close(void);
  * the request is allowed (logged): limiting must not take the API down.
  */
 void	 zs_ratelimit_take(int k, int64_t now_ms, struct zs_rate *out);
+/* The same for webhook source s, at WEBHOOK_RATE_LIMIT_PER_MINUTE. */
+void	 zs_ratelimit_take_source(int s, int64_t now_ms, struct zs_rate *out);
 /* The pure bucket arithmetic, for tests: updates *tokens and *last_ms. */
 void	 zs_ratelimit_bucket(double *tokens, int64_t *last_ms, long capacity,
 	    int64_t now_ms, struct zs_rate *out);

@@ -196,6 +196,17 @@ enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
 /* Fills st for tenant, the minutes ending with the one holding now_ms. */
 enum zs_store_rc zs_store_stats(const char *tenant, int64_t now_ms,
 		    struct zs_stats *st);
+typedef void (*zs_token_fn)(const char *tenant, const char *name,
+		    const char *token, void *arg);
+
+/* Calls fn for every stored webhook token (see zs_token.h). */
+enum zs_store_rc zs_store_tokens(zs_token_fn fn, void *arg);
+/*
+ * Stores the token of source (tenant, name): with replace, in place of
+ * any it had; without, only when it has none (else nothing changes).
+ */
+enum zs_store_rc zs_store_token_put(const char *tenant, const char *name,
+		    const char *token, int replace);
 /* Applies sql/ migrations from dir to reach the newest schema version. */
 enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
 		    int *from, int *to);

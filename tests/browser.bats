@@ -18,8 +18,9 @@ setup_file() {
 		{ echo "www/vendor is missing: run make vendor" >&2; return 1; }
 	mkdir -p "$ZS_OUTPUT"
 	# one tenant per test, so counts seen by one are not moved by another
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks
 	export RATE_LIMIT_PER_MINUTE=1000000
+	export WEBHOOK_SOURCES="gh:br_hooks:github:browser-secret:engineering;pay:br_hooks:stripe:whsec_browser"
 	zs_start
 }
 
@@ -79,6 +80,10 @@ wait_file() {
 
 @test "the playground checks JSON, sends an event (201), replays it with the idempotency key, and copies a working curl" {
 	browser playground br_playground
+}
+
+@test "the webhook sources panel lists each source's URL without its secret, and a signed delivery to it appears live" {
+	browser hooks br_hooks
 }
 
 @test "the status shows reconnecting while lighttpd is down; events posted meanwhile arrive after it restarts" {

@@ -81,11 +81,84 @@ check() {
 @test "non-numeric or out-of-range limits stop start-up naming the variable" {
 	for v in RATE_LIMIT_PER_MINUTE=abc RATE_LIMIT_PER_MINUTE=-1 MAX_PAYLOAD_BYTES=1e6 \
 		MAX_PAYLOAD_BYTES=0 IDEMPOTENCY_TTL_HOURS=0 PORT=70000 PORT=x RETENTION_DAYS=7d \
-		DB_BUSY_TIMEOUT_MS=0; do
+		DB_BUSY_TIMEOUT_MS=0 WEBHOOK_TOLERANCE_SECONDS=0 WEBHOOK_RATE_LIMIT_PER_MINUTE=x; do
 		check "$v"
 		[ "$status" = 1 ]
 		[[ "$output" == "zapstream: configuration error: ${v%%=*} must be"* ]]
 	done
+}
+
+@test "malformed WEBHOOK_SOURCES stops start-up with a message naming it, never the secret" {
+	for v in 'gh' 'gh:tenant_a' 'gh:tenant_a:github' 'gh:tenant_a:gitlab:s3cret_v' \
+		'g h:tenant_a:github:s3cret_v' 'gh:tenant_a:none:s3cret_v' \
+		'gh:tenant_a:standard:s3cret_v' 'gh:tenant_a:github:s3cret_v:t:x' \
+		'gh:tenant_a:github:s3cret_v;gh:tenant_a:shopify:s3cret_v'; do
+		check WEBHOOK_SOURCES="$v"
+		[ "$status" = 1 ]
+		[[ "$output" == "zapstream: configuration error: WEBHOOK_SOURCES entry "[12]* ]]
+		[[ "$output" != *s3cret* ]]
+		[ "$(wc -l <<<"$output")" = 1 ]
+	done
+	check WEBHOOK_SOURCES='gh:nobody:github:s3cret_v'
+	[ "$status" = 1 ]
+	[ "$output" = "zapstream: configuration error: WEBHOOK_SOURCES: source gh is for tenant nobody, which has no key in API_KEYS" ]
+	check WEBHOOK_SOURCES='gh:tenant_a:none' WEBHOOK_SOURCES_FILE=/etc/hostname
+	[[ "$output" == *"WEBHOOK_SOURCES and WEBHOOK_SOURCES_FILE are both set"* ]]
+	check WEBHOOK_SOURCES_FILE=/nonexistent/sources
+	[ "$output" = "zapstream: configuration error: WEBHOOK_SOURCES_FILE: cannot read /nonexistent/sources: No such file or directory" ]
+	printf '# sources\n\ngh:tenant_a:github:s3cret_v\nbad:tenant_a\n' >"$CGI_DB_DIR/src"
+	check WEBHOOK_SOURCES_FILE="$CGI_DB_DIR/src"
+	[ "$output" = "zapstream: configuration error: WEBHOOK_SOURCES_FILE line 4 is not of the form name:tenant:scheme:secret[:topic]" ]
+	check WEBHOOK_SOURCES='gh:tenant_a:github:s3cret_v:eng;std:tenant_a:standard:whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw;o:tenant_a:none'
+	[ "$status" = 0 ]
+}
+
+@test "zs-admin hook-add writes WEBHOOK_SOURCES_FILE, prints the URL, and zs-hooks accepts a signed delivery in CGI mode" {
+	export WEBHOOK_SOURCES_FILE=$CGI_DB_DIR/hooks.conf
+	rm -f "$WEBHOOK_SOURCES_FILE"
+	run "$ZS_BIN/zs-admin" hook-add gh tenant_a github eng <<<"s3cret value"
+	[ "$status" = 0 ]
+	[[ "$output" != *s3cret* ]]
+	url=$(grep -o 'http://localhost:8000/hooks/[A-Za-z0-9_-]*' <<<"$output")
+	tok=${url##*/}
+	[ ${#tok} = 32 ]
+	[ "$(cat "$WEBHOOK_SOURCES_FILE")" = "gh:tenant_a:github:s3cret value:eng" ]
+	[ "$(stat -c %a "$WEBHOOK_SOURCES_FILE")" = 600 ]
+	# a second source, and refusals
+	run "$ZS_BIN/zs-admin" hook-add open tenant_a none
+	[ "$status" = 0 ]
+	run "$ZS_BIN/zs-admin" hook-add gh tenant_a shopify <<<"other"
+	[ "$status" = 1 ]
+	[[ "$output" == *"already has a source named gh"* ]]
+	run "$ZS_BIN/zs-admin" hook-add x nobody github <<<"s3cret"
+	[[ "$output" == *"tenant nobody has no key"* ]]
+	run "$ZS_BIN/zs-admin" hook-add x tenant_a github <<<"a:b"
+	[ "$status" = 1 ]
+	[ "$(wc -l <"$WEBHOOK_SOURCES_FILE")" = 2 ]
+	run "$ZS_BIN/zs-admin" hooks
+	[ "$(grep -c "/hooks/$tok\$" <<<"$output")" = 1 ]
+
+	body='{"action":"opened"}'
+	sig=sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "s3cret value" | sed 's/^.*= //')
+	hooks_cgi() {
+		printf '%s' "$body" | env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
+			API_KEYS="$API_KEYS" WEBHOOK_SOURCES_FILE="$WEBHOOK_SOURCES_FILE" \
+			GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST REQUEST_URI="/hooks/$tok" \
+			QUERY_STRING= CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+			HTTP_X_GITHUB_EVENT=pull_request HTTP_X_GITHUB_DELIVERY=cgi-1 \
+			HTTP_X_HUB_SIGNATURE_256="$1" "$@" | tr -d '\r'
+	}
+	output=$(hooks_cgi "$sig" "$ZS_BIN/zs-hooks")
+	[[ "$output" == "Status: 201 Created"* ]]
+	id=$(tail -n 1 <<<"$output" | jq -r .id)
+	[ "$(sqlite3 "$DATABASE_PATH" "SELECT source || ' ' || type || ' ' || topic FROM events WHERE id = '$id'")" = "gh pull_request.opened eng" ]
+	output=$(hooks_cgi sha256=00 "$ZS_BIN/zs-hooks")
+	[[ "$output" == "Status: 401 Unauthorized"* ]]
+	# and without leaks or bad memory
+	run hooks_cgi "$sig" valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--error-exitcode=99 "$ZS_BIN/zs-hooks"
+	[ "$status" = 0 ]
+	[[ "$output" == "Status: 200 OK"* ]]
 }
 
 @test "a bad DURABILITY or DATABASE_URL stops start-up naming it" {
@@ -127,8 +200,8 @@ check() {
 @test "the migration runner is idempotent and reports the version" {
 	run "$ZS_BIN/zs-admin" migrate "$BATS_TEST_DIRNAME/../sql"
 	[ "$status" = 0 ]
-	[[ "$output" == *"schema version 1"* ]]
-	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 1 ]
+	[[ "$output" == *"schema version 2"* ]]
+	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 2 ]
 }
 
 @test "the responders leak nothing and touch no bad memory under valgrind" {

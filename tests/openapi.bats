@@ -5,6 +5,8 @@
 # it lists. Needs node_modules (npm ci, or make vendor) for @redocly/cli
 # and www/vendor (make vendor) for the page's Swagger UI.
 
+HOOK_SECRET=openapi-secret
+
 setup_file() {
 	load helpers/api
 	export ZS_BIN=${ZS_BIN:-$ZS_ROOT/build/bin}
@@ -18,6 +20,7 @@ setup_file() {
 		"$REDOCLY" bundle "$SPEC_YAML" --dereferenced --ext json \
 			-o "$SPEC_JSON" >/dev/null 2>&1 || rm -f "$SPEC_JSON"
 	fi
+	export WEBHOOK_SOURCES="gh:tenant_a:github:$HOOK_SECRET:openapi"
 	zs_start
 }
 
@@ -69,6 +72,17 @@ stream_req() {
 	body=$(cat "$out.body")
 }
 
+# hook_delivery [curl args...]: a GitHub delivery, signed with the
+# source's secret, to the URL GET /hooks lists for tenant A's source.
+hook_delivery() {
+	local path b='{"action":"opened","number":1}' sig
+	path=$(curl -s "$ZS_URL/hooks" -H "X-API-Key: $KEY_A" | jq -r '.sources[0].path')
+	sig=$(printf '%s' "$b" | openssl dgst -sha256 -hmac "$HOOK_SECRET" | sed 's/^.*= //')
+	req POST "$path" "$@" -H 'Content-Type: application/json' \
+		-H 'X-GitHub-Event: pull_request' -H "X-Hub-Signature-256: sha256=$sig" \
+		--data-binary "$b"
+}
+
 # call_operation "METHOD /path" [curl args...]: the smallest valid request
 # for a documented operation, with the extra curl args (a key). Fails for
 # an operation this file does not know: add its request here.
@@ -94,6 +108,8 @@ call_operation() {
 	"GET /inbox/stream") stream_req "$@" ;;
 	"GET /stats") req GET /stats "$@" ;;
 	"GET /health") req GET /health "$@" ;;
+	"GET /hooks") req GET /hooks "$@" ;;
+	"POST /hooks/{source_token}") hook_delivery "$@" ;;
 	*)
 		echo "no request for the documented operation '$op': add one to call_operation in tests/openapi.bats" >&2
 		return 1 ;;
@@ -149,10 +165,11 @@ check_reply() {
 	ops=$(operations)
 	for op in "POST /events" "GET /inbox" "GET /inbox/{id}" "DELETE /inbox/{id}" \
 		"POST /inbox/{id}/ack" "POST /inbox/ack" "GET /inbox/stream" \
-		"GET /stats" "GET /health"; do
+		"GET /stats" "GET /health" "GET /hooks" "POST /hooks/{source_token}"; do
 		grep -qxF "$op" <<<"$ops" || { echo "not documented: $op" >&2; return 1; }
 	done
-	for s in Event EventList Accepted AckResult BatchAck Deleted Stats Health Error; do
+	for s in Event EventList Accepted AckResult BatchAck Deleted Stats Health Error \
+		HookSourceList; do
 		jq -e --arg s "$s" '.components.schemas | has($s)' "$SPEC_JSON" >/dev/null ||
 			{ echo "no components.schemas.$s" >&2; return 1; }
 	done

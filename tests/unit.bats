@@ -53,3 +53,15 @@ unit() {
 @test "event ids are evt_ plus an upper-case ULID" {
 	unit event
 }
+
+@test "webhook sources parse from WEBHOOK_SOURCES or refuse with a message that never holds the secret" {
+	unit source
+}
+
+@test "webhook signatures: GitHub's and Standard Webhooks' published examples, Stripe and Shopify, tolerance, tampering" {
+	unit sig
+}
+
+@test "ingest tokens match only in full" {
+	unit token
+}

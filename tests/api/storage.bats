@@ -18,7 +18,7 @@ setup() {
 
 @test "the database is in WAL mode at the current schema version" {
 	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA journal_mode')" = wal ]
-	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 1 ]
+	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 2 ]
 }
 
 @test "a write locked past the busy timeout is 503 UNAVAILABLE with Retry-After; reads go on" {

@@ -7,7 +7,7 @@ import { main, open, waitConnected, waitFor, check, until, statValue, screenshot
 
 // The only failures allowed: the 404 of /dev-key.json, and the 401s of a wrong key.
 const devKeyMissing = (p) => p.includes("/dev-key.json") && /\b404\b/.test(p);
-const wrongKey = (p) => /\b401\b/.test(p) && /\/(stats|inbox)/.test(p);
+const wrongKey = (p) => /\b401\b/.test(p) && /\/(stats|inbox|hooks)/.test(p);
 
 await main("key", async (browser) => {
 	// 1. No saved key and no /dev-key.json (the test server has none).

@@ -32,8 +32,9 @@ zs_start() {
 			echo "$ZS_LIGHTTPD_PID $ZS_DIR" >>"$(zs_registry)"
 			return 0
 		fi
-		kill "$ZS_LIGHTTPD_PID" 2>/dev/null
-		wait "$ZS_LIGHTTPD_PID" 2>/dev/null
+		# (it may be gone already: its port was taken)
+		kill "$ZS_LIGHTTPD_PID" 2>/dev/null || :
+		wait "$ZS_LIGHTTPD_PID" 2>/dev/null || :
 	done
 	cat "$ZS_LOG" >&2
 	return 1

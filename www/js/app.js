@@ -10,6 +10,7 @@ import { LiveStream } from "./stream.js";
 import { EventLog } from "./log.js";
 import { Stats } from "./stats.js";
 import { Playground } from "./playground.js";
+import { Hooks } from "./hooks.js";
 
 const KEY_STORE = "zapstream.apiKey";
 const HEALTH_EVERY = 10000;
@@ -24,6 +25,7 @@ const stream = new LiveStream();
 const log = new EventLog();
 const stats = new Stats();
 const playground = new Playground();
+const hooks = new Hooks();
 
 const keyForm = $("#key-form");
 const keyInput = $("#api-key");
@@ -71,6 +73,7 @@ function connect(key) {
 	if (!key) {
 		log.reset("no-key");
 		stats.clear();
+		hooks.clear();
 		stream.stop("offline", "No API key");
 		setKeyMessage("Enter an API key to see your events.");
 		return;
@@ -78,6 +81,7 @@ function connect(key) {
 	log.reset("loading");
 	stream.start(log.serverFilters());
 	stats.start();
+	hooks.load();
 	// The list is loaded when the stream is open (so nothing falls between
 	// the two); if the stream is slow to open, load it anyway.
 	listTimer = setTimeout(() => log.load(), 2500);
@@ -88,6 +92,7 @@ bus.addEventListener("unauthorized", () => {
 	const missing = !keyInput.value.trim();
 	stream.stop("offline", missing ? "No API key" : "Unknown API key");
 	stats.clear();
+	hooks.clear();
 	log.reset(missing ? "no-key" : "auth");
 	setKeyMessage(missing ? "Enter an API key to see your events." : "Unknown API key. Check it and connect again.", "error");
 	keyInput.setAttribute("aria-invalid", "true");
