@@ -64,7 +64,7 @@ DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 BROWSER_PACKAGES = chromium fonts-dejavu-core
 
 .PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
-	test-unit test-api test-crash lint status health-check clean bench \
+	test-unit test-api test-crash test-contention lint status health-check clean bench \
 	coverage
 
 all: build
@@ -192,6 +192,11 @@ test: deps build vendor
 CRASH_SECONDS ?= 300
 test-crash: deps build
 	@tests/crash-test "$(CURDIR)/$(O)/bin" $(CRASH_SECONDS)
+
+# 8 writers, 8 readers and 4 ackers for CONTENTION_SECONDS: no 5xx but 503.
+CONTENTION_SECONDS ?= 60
+test-contention: deps build
+	@tests/contention-test "$(CURDIR)/$(O)/bin" $(CONTENTION_SECONDS)
 
 test-unit: build
 	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/unit.bats
