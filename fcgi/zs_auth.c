@@ -1,6 +1,8 @@
 /* zs_auth: API keys. See zs_auth.h. */
 #include <strings.h>
 
+#include <openssl/evp.h>
+
 #include "zs_auth.h"
 
 static int
@@ -43,10 +45,14 @@ zs_auth_lookup(const struct zs_config *cfg, const char *key, size_t len)
 {
 	size_t		 i, j;
 	int		 found = -1;
-	unsigned	 diff;
-	unsigned char	 a;
+	unsigned	 diff, hdiff;
+	unsigned char	 a, digest[32];
+	unsigned int	 dlen;
 
 	if (len == 0 || len > ZS_CONFIG_KEY_MAX)
+		return -1;
+	/* Always hashed, so the time does not tell whether any entry is. */
+	if (EVP_Digest(key, len, digest, &dlen, EVP_sha256(), NULL) != 1)
 		return -1;
 	for (i = 0; i < cfg->nkeys; i++) {
 		diff = (unsigned)(len ^ cfg->keys[i].keylen);
@@ -55,6 +61,11 @@ zs_auth_lookup(const struct zs_config *cfg, const char *key, size_t len)
 			a = j < len ? (unsigned char)key[j] : 0;
 			diff |= a ^ (unsigned char)cfg->keys[i].key[j];
 		}
+		hdiff = 0;
+		for (j = 0; j < sizeof(digest); j++)
+			hdiff |= digest[j] ^ cfg->keys[i].digest[j];
+		/* A sha256: entry matches by digest, a plain one by bytes. */
+		diff = cfg->keys[i].hashed ? hdiff : diff;
 		/* mask is all ones when diff == 0, else zero. */
 		unsigned mask = (unsigned)(((diff | (0u - diff)) >> 31) - 1);
 		found = (int)((mask & (unsigned)i) | (~mask & (unsigned)found));

@@ -53,6 +53,27 @@ key_char_ok(char c)
 	return c > 0x20 && c < 0x7f && c != ',' && c != '=';
 }
 
+/* Reads 64 hex digits (len bytes at s) into out[32]; 0 or -1. */
+static int
+parse_digest(const char *s, size_t len, unsigned char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char	*hi, *lo;
+	size_t		 i;
+
+	if (len != 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		hi = strchr(hex, s[2 * i] | 0x20);
+		lo = strchr(hex, s[2 * i + 1] | 0x20);
+		if (s[2 * i] == '\0' || s[2 * i + 1] == '\0' || hi == NULL ||
+		    lo == NULL)
+			return -1;
+		out[i] = (unsigned char)((hi - hex) << 4 | (lo - hex));
+	}
+	return 0;
+}
+
 static int
 parse_keys(struct zs_config *cfg, const char *v, char *err, size_t errsz)
 {
@@ -109,8 +130,19 @@ parse_keys(struct zs_config *cfg, const char *v, char *err, size_t errsz)
 				    "repeats the key of entry %zu", n, i + 1);
 				return -1;
 			}
-		memcpy(cfg->keys[cfg->nkeys].key, p, klen);
-		cfg->keys[cfg->nkeys].keylen = klen;
+		if (klen > 7 && strncmp(p, "sha256:", 7) == 0) {
+			if (parse_digest(p + 7, klen - 7,
+			    cfg->keys[cfg->nkeys].digest) == -1) {
+				snprintf(err, errsz, "API_KEYS entry %zu: "
+				    "sha256: must be followed by 64 hex "
+				    "digits", n);
+				return -1;
+			}
+			cfg->keys[cfg->nkeys].hashed = 1;
+		} else {
+			memcpy(cfg->keys[cfg->nkeys].key, p, klen);
+			cfg->keys[cfg->nkeys].keylen = klen;
+		}
 		memcpy(cfg->keys[cfg->nkeys].tenant, eq + 1, tlen);
 		cfg->nkeys++;
 		if (*end == '\0')

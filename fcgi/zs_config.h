@@ -24,9 +24,11 @@ enum zs_durability {
 };
 
 struct zs_api_key {
-	char	 key[ZS_CONFIG_KEY_MAX + 1];		/* the secret */
-	size_t	 keylen;				/* its length */
-	char	 tenant[ZS_CONFIG_TENANT_MAX + 1];	/* whose inbox */
+	char		 key[ZS_CONFIG_KEY_MAX + 1];	/* the secret, or "" */
+	size_t		 keylen;			/* its length */
+	int		 hashed;	/* given as sha256:<hex>: use digest */
+	unsigned char	 digest[32];	/* SHA-256 of the key, when hashed */
+	char		 tenant[ZS_CONFIG_TENANT_MAX + 1]; /* whose inbox */
 };
 
 struct zs_config {

@@ -227,3 +227,22 @@ check() {
 	run vg zs-inbox GET /inbox '' 'topic=vg&status=all&limit=1'
 	[ "$status" = 0 ] || { echo "$output"; false; }
 }
+
+@test "an API key given as sha256:<hex> matches the key itself, never the hex" {
+	h=$(printf 'secret-one' | sha256sum | cut -d' ' -f1)
+	hk() {
+		env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
+			API_KEYS="sha256:$h=tenant_h,plain=tenant_p" REQUEST_METHOD=GET \
+			REQUEST_URI=/inbox HTTP_X_API_KEY="$1" "$ZS_BIN/zs-inbox" | head -n 1 | tr -d '\r'
+	}
+	[ "$(hk secret-one)" = "Status: 200 OK" ]
+	[ "$(hk "sha256:$h")" = "Status: 401 Unauthorized" ]
+	[ "$(hk "$h")" = "Status: 401 Unauthorized" ]
+	[ "$(hk secret-on)" = "Status: 401 Unauthorized" ]
+	[ "$(hk plain)" = "Status: 200 OK" ]
+	check API_KEYS="sha256:${h%?}=t"
+	[ "$status" = 1 ]
+	[[ "$output" == *"API_KEYS entry 1: sha256: must be followed by 64 hex digits" ]]
+	check API_KEYS="sha256:${h%?}g=t"
+	[ "$status" = 1 ]
+}
