@@ -32,6 +32,9 @@ MAX_PAYLOAD_BYTES ?= 524288
 ZS_PROCS          ?= 2
 export PORT
 
+# Recipes use bash (PIPESTATUS in fuzz).
+SHELL := /bin/bash
+
 # ---- Build -----------------------------------------------------------------
 
 CC      ?= cc
@@ -64,7 +67,7 @@ DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 BROWSER_PACKAGES = chromium fonts-dejavu-core
 
 .PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
-	test-unit test-api test-crash test-contention lint status health-check clean bench \
+	test-unit test-api test-crash test-contention fuzz lint status health-check clean bench \
 	coverage
 
 all: build
@@ -197,6 +200,31 @@ test-crash: deps build
 CONTENTION_SECONDS ?= 60
 test-contention: deps build
 	@tests/contention-test "$(CURDIR)/$(O)/bin" $(CONTENTION_SECONDS)
+
+# libFuzzer (clang) on every parse boundary, FUZZ_SECONDS each. New inputs
+# go to $(O)/fuzz/corpus-*; the committed seeds stay in tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS  = json query http config sig
+FUZZ_SRC      = zs_auth zs_buf zs_config zs_cursor zs_event zs_http \
+		zs_json zs_log zs_query zs_sig zs_source zs_text zs_time zs_ulid
+fuzz:
+	@command -v clang >/dev/null || $(MAKE) --no-print-directory \
+		DEB_PACKAGES="clang libclang-rt-14-dev" deps
+	@mkdir -p $(O)/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi \
+			-fsanitize=fuzzer,address,undefined \
+			-fno-sanitize-recover=undefined \
+			-o $(O)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+			$(FUZZ_SRC:%=fcgi/%.c) -lcrypto -lm -pthread; \
+		mkdir -p $(O)/fuzz/corpus-$$t; \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		$(O)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=8192 -print_final_stats=1 \
+			$(O)/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | \
+			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+		test $${PIPESTATUS[0]} -eq 0; \
+	done
 
 test-unit: build
 	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/unit.bats
