@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -245,6 +246,7 @@ main(int argc, char *argv[])
 	int			 from, to;
 	long			 n, total = 0;
 	enum zs_store_rc	 rc;
+	struct timespec		 pause = { 0, 5 * 1000 * 1000 };	/* 5 ms */
 
 	if (argc < 2)
 		return usage();
@@ -277,6 +279,12 @@ main(int argc, char *argv[])
 		do {
 			rc = zs_store_purge(zs_time_now_ms(), 1000, &n);
 			total += n;
+			/*
+			 * Let queued writers in: flock is not first come,
+			 * first served, and retaking it at once made them
+			 * wait through several rounds.
+			 */
+			nanosleep(&pause, NULL);
 		} while (rc == ZS_STORE_OK && n == 1000);
 		zs_store_close();
 		printf("purged %ld events\n", total);
