@@ -130,6 +130,11 @@ void	 zs_reply_json(struct zs_req *, int status, const struct zs_buf *);
 /* Sends the error JSON for code with message and optional details. */
 void	 zs_reply_error(struct zs_req *, enum zs_err, const char *message,
 	    const struct zs_details *);
+/*
+ * Sends the reply to a stored event: 201 with id, received_at and
+ * Location, or 200 with Idempotent-Replayed for a replay.
+ */
+void	 zs_reply_accepted(struct zs_req *, const struct zs_inserted *);
 /* Sends an error whose one detail is (field, message), e.g. a bad query
  * parameter; the message reads "<field> <message>". */
 void	 zs_reply_invalid(struct zs_req *, enum zs_err, const char *field,

@@ -104,24 +104,6 @@ parse_body(const char *min, size_t len, struct event_body *eb,
 		zs_details_add(d, "payload", "is required");
 }
 
-/* Sends the 201 (or replayed 200) reply. */
-static void
-reply_created(struct zs_req *req, const struct zs_inserted *ins)
-{
-	struct zs_buf	 b;
-	char		 t[ZS_TIME_BUFSZ];
-
-	zs_time_format(ins->created_ms, t);
-	zs_buf_init(&b, 0);
-	zs_buf_printf(&b, "{\"id\":\"%s\",\"received_at\":\"%s\","
-	    "\"status\":\"accepted\"}", ins->id, t);
-	zs_reply_header(req, "Location: /inbox/%s", ins->id);
-	if (ins->replayed)
-		zs_reply_header(req, "Idempotent-Replayed: true");
-	zs_reply_json(req, ins->replayed ? 200 : 201, &b);
-	zs_buf_free(&b);
-}
-
 static void
 post_events(struct zs_req *req)
 {
@@ -187,7 +169,7 @@ post_events(struct zs_req *req)
 	}
 	rc = zs_writer_insert(&ne, &ins);
 	if (rc == ZS_STORE_OK)
-		reply_created(req, &ins);
+		zs_reply_accepted(req, &ins);
 	else if (rc == ZS_STORE_CONFLICT)
 		zs_reply_error(req, ZS_ERR_IDEMPOTENCY_KEY_REUSED, "this "
 		    "idempotency key was used with a different body", NULL);

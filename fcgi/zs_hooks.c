@@ -135,24 +135,6 @@ label(const struct zs_req *req, const struct zs_source *src,
 		    src->name, DELIVERY_ID_MAX, id);
 }
 
-/* Sends the 201 (or the 200 of a provider's retry). */
-static void
-reply_stored(struct zs_req *req, const struct zs_inserted *ins)
-{
-	struct zs_buf	 b;
-	char		 t[ZS_TIME_BUFSZ];
-
-	zs_time_format(ins->created_ms, t);
-	zs_buf_init(&b, 0);
-	zs_buf_printf(&b, "{\"id\":\"%s\",\"received_at\":\"%s\","
-	    "\"status\":\"accepted\"}", ins->id, t);
-	zs_reply_header(req, "Location: /inbox/%s", ins->id);
-	if (ins->replayed)
-		zs_reply_header(req, "Idempotent-Replayed: true");
-	zs_reply_json(req, ins->replayed ? 200 : 201, &b);
-	zs_buf_free(&b);
-}
-
 /* Stores a verified delivery of source s; replies. */
 static void
 store_delivery(struct zs_req *req, int s)
@@ -208,7 +190,7 @@ store_delivery(struct zs_req *req, int s)
 	}
 	rc = zs_store_insert(&ne, &ins);
 	if (rc == ZS_STORE_OK)
-		reply_stored(req, &ins);
+		zs_reply_accepted(req, &ins);
 	else if (rc == ZS_STORE_CONFLICT)
 		zs_reply_error(req, ZS_ERR_IDEMPOTENCY_KEY_REUSED, "this "
 		    "delivery id was already stored with a different body",

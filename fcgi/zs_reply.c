@@ -9,6 +9,7 @@
 
 #include "zs_app.h"
 #include "zs_log.h"
+#include "zs_time.h"
 
 /* Status and code of each enum zs_err. */
 static const struct {
@@ -186,6 +187,23 @@ zs_reply_store(struct zs_req *req, enum zs_store_rc rc)
 		    "internal error; the log has details", NULL);
 		break;
 	}
+}
+
+void
+zs_reply_accepted(struct zs_req *req, const struct zs_inserted *ins)
+{
+	struct zs_buf	 b;
+	char		 t[ZS_TIME_BUFSZ];
+
+	zs_time_format(ins->created_ms, t);
+	zs_buf_init(&b, 0);
+	zs_buf_printf(&b, "{\"id\":\"%s\",\"received_at\":\"%s\","
+	    "\"status\":\"accepted\"}", ins->id, t);
+	zs_reply_header(req, "Location: /inbox/%s", ins->id);
+	if (ins->replayed)
+		zs_reply_header(req, "Idempotent-Replayed: true");
+	zs_reply_json(req, ins->replayed ? 200 : 201, &b);
+	zs_buf_free(&b);
 }
 
 void
