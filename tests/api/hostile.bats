@@ -142,3 +142,19 @@ still_healthy() {
 	[ "$status_code" = 201 ]
 	[ "$(grep -c 'AddressSanitizer\|runtime error' "$ZS_LOG")" = 0 ]
 }
+
+@test "a slow client holding a half-sent request is cut off by lighttpd's read timeout" {
+	port=${ZS_URL##*:}
+	exec {slow}<>"/dev/tcp/127.0.0.1/$port"
+	printf 'POST /events HTTP/1.1\r\nHost: x\r\nX-API-Key: %s\r\n' "$KEY_A" >&"$slow"
+	# the API answers others meanwhile
+	still_healthy
+	# server.max-read-idle is 30 s: by 40 s the connection must be closed
+	start=$SECONDS
+	while IFS= read -r -t 40 line <&"$slow"; do :; done
+	elapsed=$((SECONDS - start))
+	exec {slow}<&-
+	echo "closed after ${elapsed}s"
+	[ "$elapsed" -ge 25 ] && [ "$elapsed" -lt 40 ]
+	still_healthy
+}
