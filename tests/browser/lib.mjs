@@ -62,8 +62,10 @@ export function watch(page, allow = () => false) {
 
 // A browser context and page on the dashboard, with `key` already saved in
 // localStorage (as if typed once), or none.
-export async function open(browser, { key = KEY, viewport = { width: 1280, height: 800 }, colorScheme = "light", allow, path = "/", permissions = [] } = {}) {
+export async function open(browser, { key = KEY, viewport = { width: 1280, height: 800 }, colorScheme = "light", allow, path = "/", permissions = [], routes = [] } = {}) {
 	const context = await browser.newContext({ viewport, colorScheme, permissions });
+	// routes: [[url pattern, handler]], in place before the page loads
+	for (const [pattern, handler] of routes) await context.route(pattern, handler);
 	if (key) {
 		await context.addInitScript((k) => {
 			if (!localStorage.getItem("zapstream.apiKey")) localStorage.setItem("zapstream.apiKey", k);

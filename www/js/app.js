@@ -126,6 +126,8 @@ stream.addEventListener("state", (e) => {
 	connLabel.textContent = STATE_LABEL[state] + (detail ? ` · ${detail}` : "");
 	// a lost stream: is it the server? (no need to wait for the next poll)
 	if (state === "reconnecting") pollHealthSoon();
+	// and are the numbers still current? A failed refresh dims them.
+	if (state === "reconnecting" || state === "offline") stats.soon({ local: true });
 });
 
 let opens = 0;
