@@ -3,6 +3,7 @@
  * API_KEYS, CORS_ALLOWED_ORIGINS, DATABASE_URL, RATE_LIMIT_PER_MINUTE and
  * WEBHOOK_SOURCES, in that order.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	    "CORS_ALLOWED_ORIGINS", "DATABASE_URL", "RATE_LIMIT_PER_MINUTE",
 	    "WEBHOOK_SOURCES" };
 	static struct zs_config	 cfg;
+	/* putenv, not setenv: glibc's setenv never frees a replaced value,
+	 * which over millions of runs is an out-of-memory of the harness. */
+	static char		 env[5][8192];
 	char			 err[512], *text, *line, *next;
 	size_t			 i;
 
@@ -29,10 +33,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		next = line ? strchr(line, '\n') : NULL;
 		if (next != NULL)
 			*next++ = '\0';
-		if (line != NULL)
-			setenv(vars[i], line, 1);
-		else
-			unsetenv(vars[i]);
+		snprintf(env[i], sizeof(env[i]), "%s=%s", vars[i],
+		    line != NULL ? line : "");
+		putenv(env[i]);
 		line = next;
 	}
 	zs_config_load(&cfg, err, sizeof(err));
