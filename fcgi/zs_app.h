@@ -135,6 +135,12 @@ void	 zs_reply_error(struct zs_req *, enum zs_err, const char *message,
  * Location, or 200 with Idempotent-Replayed for a replay.
  */
 void	 zs_reply_accepted(struct zs_req *, const struct zs_inserted *);
+/*
+ * Answers an insert's result: the reply above, 422 IDEMPOTENCY_KEY_REUSED
+ * with message reused for a conflict, or the store's error.
+ */
+void	 zs_reply_inserted(struct zs_req *, enum zs_store_rc,
+	    const struct zs_inserted *, const char *reused);
 /* Sends an error whose one detail is (field, message), e.g. a bad query
  * parameter; the message reads "<field> <message>". */
 void	 zs_reply_invalid(struct zs_req *, enum zs_err, const char *field,

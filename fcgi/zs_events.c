@@ -168,13 +168,8 @@ post_events(struct zs_req *req)
 		goto out;
 	}
 	rc = zs_writer_insert(&ne, &ins);
-	if (rc == ZS_STORE_OK)
-		zs_reply_accepted(req, &ins);
-	else if (rc == ZS_STORE_CONFLICT)
-		zs_reply_error(req, ZS_ERR_IDEMPOTENCY_KEY_REUSED, "this "
-		    "idempotency key was used with a different body", NULL);
-	else
-		zs_reply_store(req, rc);
+	zs_reply_inserted(req, rc, &ins,
+	    "this idempotency key was used with a different body");
 out:
 	free(min);
 	zs_details_free(&d);

@@ -189,14 +189,8 @@ store_delivery(struct zs_req *req, int s)
 		goto out;
 	}
 	rc = zs_store_insert(&ne, &ins);
-	if (rc == ZS_STORE_OK)
-		zs_reply_accepted(req, &ins);
-	else if (rc == ZS_STORE_CONFLICT)
-		zs_reply_error(req, ZS_ERR_IDEMPOTENCY_KEY_REUSED, "this "
-		    "delivery id was already stored with a different body",
-		    NULL);
-	else
-		zs_reply_store(req, rc);
+	zs_reply_inserted(req, rc, &ins,
+	    "this delivery id was already stored with a different body");
 out:
 	free(min);
 }

@@ -190,6 +190,18 @@ zs_reply_store(struct zs_req *req, enum zs_store_rc rc)
 }
 
 void
+zs_reply_inserted(struct zs_req *req, enum zs_store_rc rc,
+    const struct zs_inserted *ins, const char *reused)
+{
+	if (rc == ZS_STORE_OK)
+		zs_reply_accepted(req, ins);
+	else if (rc == ZS_STORE_CONFLICT)
+		zs_reply_error(req, ZS_ERR_IDEMPOTENCY_KEY_REUSED, reused, NULL);
+	else
+		zs_reply_store(req, rc);
+}
+
+void
 zs_reply_accepted(struct zs_req *req, const struct zs_inserted *ins)
 {
 	struct zs_buf	 b;
