@@ -318,6 +318,8 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    err, errsz) ||
 	    env_long("STREAM_MAX_CLIENTS", 1000, 1, 20000, &cfg->stream_max,
 	    err, errsz) ||
+	    env_long("MAX_DELIVERIES", 5, 1, 1000, &cfg->max_deliveries,
+	    err, errsz) ||
 	    env_long("WEBHOOK_TOLERANCE_SECONDS", 300, 1, 86400,
 	    &cfg->hook_tolerance_s, err, errsz) ||
 	    env_long("WEBHOOK_RATE_LIMIT_PER_MINUTE", 600, 0, 1000000,

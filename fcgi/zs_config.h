@@ -46,6 +46,8 @@ struct zs_config {
 	long			 stream_ping_s;	/* STREAM_PING_SECONDS */
 	long			 stream_poll_ms; /* STREAM_POLL_MS */
 	long			 stream_max;	/* STREAM_MAX_CLIENTS, per process */
+	long			 max_deliveries; /* MAX_DELIVERIES: leases
+						   before dead-lettering */
 	char			 origins[ZS_CONFIG_MAX_ORIGINS]
 				    [ZS_CONFIG_ORIGIN_MAX + 1];
 						/* CORS_ALLOWED_ORIGINS */

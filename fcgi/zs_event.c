@@ -1,12 +1,37 @@
 /* zs_event: event JSON and id syntax. See zs_event.h. */
 #include <string.h>
+#include <sys/random.h>
 
 #include "zs_event.h"
 #include "zs_time.h"
 #include "zs_ulid.h"
 
-void
-zs_event_json(struct zs_buf *b, const struct zs_event *ev)
+const char *
+zs_event_status_name(enum zs_status_filter s)
+{
+	static const char *const names[ZS_STATUS__MAX] = {
+		"pending", "leased", "acknowledged", "dead", "all",
+	};
+
+	return (unsigned)s < ZS_STATUS__MAX ? names[s] : "pending";
+}
+
+/* Appends ,"name":"time" or ,"name":null when ms < 0. */
+static void
+time_field(struct zs_buf *b, const char *name, int64_t ms)
+{
+	char	 t[ZS_TIME_BUFSZ];
+
+	if (ms < 0) {
+		zs_buf_printf(b, ",\"%s\":null", name);
+		return;
+	}
+	zs_time_format(ms, t);
+	zs_buf_printf(b, ",\"%s\":\"%s\"", name, t);
+}
+
+static void
+event_json(struct zs_buf *b, const struct zs_event *ev, int with_lease)
 {
 	char	 t[ZS_TIME_BUFSZ];
 
@@ -21,25 +46,77 @@ zs_event_json(struct zs_buf *b, const struct zs_event *ev)
 	zs_buf_json_strz(b, ev->topic);
 	zs_buf_puts(b, ",\"payload\":");
 	zs_buf_append(b, ev->payload, ev->payload_len);
-	if (ev->acked_ms < 0)
-		zs_buf_puts(b, ",\"status\":\"pending\",\"acked_at\":null}");
-	else {
-		zs_time_format(ev->acked_ms, t);
-		zs_buf_printf(b, ",\"status\":\"acknowledged\","
-		    "\"acked_at\":\"%s\"}", t);
+	zs_buf_printf(b, ",\"status\":\"%s\"",
+	    zs_event_status_name(ev->status));
+	time_field(b, "acked_at", ev->acked_ms);
+	zs_buf_printf(b, ",\"delivery_count\":%lld",
+	    (long long)ev->delivery_count);
+	if (ev->status == ZS_STATUS_LEASED)
+		time_field(b, "lease_expires_at", ev->lease_expires_ms);
+	if (ev->status == ZS_STATUS_DEAD)
+		time_field(b, "dead_at", ev->dead_ms);
+	if (with_lease) {
+		zs_buf_puts(b, ",\"lease_id\":");
+		zs_buf_json_strz(b, ev->lease_id);
 	}
+	zs_buf_puts(b, "}");
+}
+
+void
+zs_event_json(struct zs_buf *b, const struct zs_event *ev)
+{
+	event_json(b, ev, 0);
+}
+
+void
+zs_event_json_leased(struct zs_buf *b, const struct zs_event *ev)
+{
+	event_json(b, ev, 1);
+}
+
+/* Nonzero when the n characters at s are upper-case Crockford base32
+ * making a valid ULID (lower case is refused: ids are made upper case). */
+static int
+ulid_chars_ok(const char *s)
+{
+	struct zs_ulid	 u;
+	size_t		 i;
+
+	for (i = 0; i < ZS_ULID_LEN; i++)
+		if (s[i] >= 'a' && s[i] <= 'z')
+			return 0;
+	return zs_ulid_decode(s, &u) == 0;
 }
 
 int
 zs_event_id_ok(const char *s)
 {
-	struct zs_ulid	 u;
-	size_t		 i;
+	return strncmp(s, "evt_", 4) == 0 && strlen(s) == ZS_EVENT_ID_LEN &&
+	    ulid_chars_ok(s + 4);
+}
 
-	if (strncmp(s, "evt_", 4) != 0 || strlen(s) != ZS_EVENT_ID_LEN)
-		return 0;
-	for (i = 4; i < ZS_EVENT_ID_LEN; i++)
-		if (s[i] >= 'a' && s[i] <= 'z')
-			return 0;
-	return zs_ulid_decode(s + 4, &u) == 0;
+int
+zs_lease_id_make(char out[ZS_LEASE_ID_LEN + 1])
+{
+	unsigned char	 r[16];
+	struct zs_ulid	 u;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -1;
+	/* A ULID's 128 bits, all random: 48 "time" bits, then 80. */
+	u.ms = (uint64_t)r[0] << 40 | (uint64_t)r[1] << 32 |
+	    (uint64_t)r[2] << 24 | (uint64_t)r[3] << 16 |
+	    (uint64_t)r[4] << 8 | r[5];
+	u.rand_hi = (uint16_t)(r[6] << 8 | r[7]);
+	memcpy(&u.rand_lo, r + 8, sizeof(u.rand_lo));
+	memcpy(out, "lse_", 4);
+	zs_ulid_encode(&u, out + 4);
+	return 0;
+}
+
+int
+zs_lease_id_ok(const char *s)
+{
+	return strncmp(s, "lse_", 4) == 0 && strlen(s) == ZS_LEASE_ID_LEN &&
+	    ulid_chars_ok(s + 4);
 }

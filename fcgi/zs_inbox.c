@@ -1,7 +1,9 @@
 /*
  * zs-inbox: the worker side. GET /inbox lists (keyset-paged by storage
  * order, so pages never skip or repeat), GET/DELETE /inbox/{id},
- * POST /inbox/{id}/ack and the batch POST /inbox/ack.
+ * POST /inbox/{id}/ack and the batch POST /inbox/ack, and the lease
+ * calls that are quick: extend, release, redrive (POST /inbox/lease,
+ * which may wait, has its own responder, zs-lease).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "zs_app.h"
 #include "zs_cursor.h"
 #include "zs_event.h"
+#include "zs_fields.h"
 #include "zs_json.h"
 #include "zs_query.h"
 #include "zs_time.h"
@@ -113,27 +116,121 @@ get_event(struct zs_req *req)
 	zs_buf_free(&lo.b);
 }
 
+/* The body of an ack, extend or release. */
+static const struct zs_field ack_fields[] = {
+	{ "lease_id", ZS_FIELD_LEASE_ID, 0, 0, 0 },
+};
+static const struct zs_field extend_fields[] = {
+	{ "lease_id", ZS_FIELD_LEASE_ID, 0, 0, 1 },
+	{ "visibility_timeout", ZS_FIELD_INT, 1, ZS_LEASE_TIMEOUT_MAX, 1 },
+};
+static const struct zs_field release_fields[] = {
+	{ "lease_id", ZS_FIELD_LEASE_ID, 0, 0, 1 },
+	{ "delay", ZS_FIELD_INT, 0, ZS_LEASE_TIMEOUT_MAX, 0 },
+};
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Sends {"id", "status", <name>: time}, the reply to a change of state. */
+static void
+reply_state(struct zs_req *req, const char *id, const char *status,
+    const char *name, int64_t ms, const char *more)
+{
+	struct zs_buf	 b;
+	char		 t[ZS_TIME_BUFSZ];
+
+	zs_buf_init(&b, 0);
+	zs_buf_printf(&b, "{\"id\":\"%s\",\"status\":\"%s\"", id, status);
+	if (name != NULL) {
+		zs_time_format(ms, t);
+		zs_buf_printf(&b, ",\"%s\":\"%s\"", name, t);
+	}
+	zs_buf_puts(&b, more ? more : "");
+	zs_buf_puts(&b, "}");
+	zs_reply_json(req, 200, &b);
+	zs_buf_free(&b);
+}
+
 static void
 ack_event(struct zs_req *req)
 {
-	struct zs_buf		 b;
+	struct zs_field_value	 v[NFIELDS(ack_fields)];
 	enum zs_store_rc	 rc;
 	const char		*id;
 	int64_t			 acked;
-	char			 t[ZS_TIME_BUFSZ];
+	int			 lost;
+
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
+	    zs_fields_parse(req, ack_fields, NFIELDS(ack_fields), v,
+	    "acknowledgement") == -1)
+		return;
+	rc = zs_store_ack(req->tenant, id, v[0].given ? v[0].s : NULL,
+	    &acked, &lost);
+	if (rc != ZS_STORE_OK)
+		zs_reply_store(req, rc);
+	else
+		reply_state(req, id, "acknowledged", "acked_at", acked,
+		    !v[0].given ? NULL : lost ? ",\"lease_lost\":true" :
+		    ",\"lease_lost\":false");
+}
+
+static void
+extend_lease(struct zs_req *req)
+{
+	struct zs_field_value	 v[NFIELDS(extend_fields)];
+	enum zs_store_rc	 rc;
+	const char		*id;
+	int64_t			 until;
+
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
+	    zs_fields_parse(req, extend_fields, NFIELDS(extend_fields), v,
+	    "extension") == -1)
+		return;
+	rc = zs_store_extend(req->tenant, id, v[0].s, v[1].n, &until);
+	if (rc != ZS_STORE_OK)
+		zs_reply_store(req, rc);
+	else
+		reply_state(req, id, "leased", "lease_expires_at", until,
+		    NULL);
+}
+
+static void
+release_lease(struct zs_req *req)
+{
+	struct zs_field_value	 v[NFIELDS(release_fields)];
+	enum zs_store_rc	 rc;
+	const char		*id;
+	int64_t			 visible;
+
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
+	    zs_fields_parse(req, release_fields, NFIELDS(release_fields), v,
+	    "release") == -1)
+		return;
+	rc = zs_store_release(req->tenant, id, v[0].s,
+	    v[1].given ? v[1].n : 0, &visible);
+	if (rc != ZS_STORE_OK)
+		zs_reply_store(req, rc);
+	else
+		reply_state(req, id, "pending", "visible_at", visible, NULL);
+}
+
+static void
+redrive_event(struct zs_req *req)
+{
+	enum zs_store_rc	 rc;
+	const char		*id;
 
 	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
 		return;
-	if ((rc = zs_store_ack(req->tenant, id, &acked)) != ZS_STORE_OK) {
-		zs_reply_store(req, rc);
+	if (req->body != NULL) {
+		zs_reply_invalid(req, ZS_ERR_VALIDATION_FAILED, "body",
+		    "must be empty: a redrive takes no fields");
 		return;
 	}
-	zs_time_format(acked, t);
-	zs_buf_init(&b, 0);
-	zs_buf_printf(&b, "{\"id\":\"%s\",\"status\":\"acknowledged\","
-	    "\"acked_at\":\"%s\"}", id, t);
-	zs_reply_json(req, 200, &b);
-	zs_buf_free(&b);
+	if ((rc = zs_store_redrive(req->tenant, id)) != ZS_STORE_OK)
+		zs_reply_store(req, rc);
+	else
+		reply_state(req, id, "pending", NULL, 0,
+		    ",\"delivery_count\":0");
 }
 
 static void
@@ -318,6 +415,12 @@ static const struct zs_route routes[] = {
 	{ ZS_METHOD_DELETE, "/inbox/{id}", ZS_ROUTE_AUTH, delete_event },
 	{ ZS_METHOD_POST, "/inbox/{id}/ack", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
 	    ack_event },
+	{ ZS_METHOD_POST, "/inbox/{id}/extend", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
+	    extend_lease },
+	{ ZS_METHOD_POST, "/inbox/{id}/release", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
+	    release_lease },
+	{ ZS_METHOD_POST, "/inbox/{id}/redrive", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
+	    redrive_event },
 };
 
 int

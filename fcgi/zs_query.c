@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "zs_cursor.h"
+#include "zs_event.h"
 #include "zs_query.h"
 #include "zs_time.h"
 
@@ -209,17 +210,16 @@ zs_query_list(const char *qs, struct zs_list_params *p,
 			p->limit = n;
 			break;
 		case LP_STATUS:
-			if (strcmp(value, "pending") == 0)
-				p->status = ZS_STATUS_PENDING;
-			else if (strcmp(value, "acknowledged") == 0)
-				p->status = ZS_STATUS_ACKED;
-			else if (strcmp(value, "all") == 0)
-				p->status = ZS_STATUS_ALL;
-			else {
-				set_err(err, name, "must be pending, "
-				    "acknowledged or all");
+			for (n = 0; n < ZS_STATUS__MAX; n++)
+				if (strcmp(value, zs_event_status_name(
+				    (enum zs_status_filter)n)) == 0)
+					break;
+			if (n == ZS_STATUS__MAX) {
+				set_err(err, name, "must be pending, leased, "
+				    "acknowledged, dead or all");
 				return -1;
 			}
+			p->status = (enum zs_status_filter)n;
 			break;
 		case LP_TOPIC:
 			if (parse_filter(&p->topic, name, value, vlen, err))

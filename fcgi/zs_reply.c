@@ -22,6 +22,8 @@ static const struct {
 	{ 404, "NOT_FOUND" },
 	{ 405, "METHOD_NOT_ALLOWED" },
 	{ 413, "PAYLOAD_TOO_LARGE" },
+	{ 409, "LEASE_NOT_HELD" },
+	{ 409, "EVENT_NOT_DEAD" },
 	{ 415, "UNSUPPORTED_MEDIA_TYPE" },
 	{ 422, "VALIDATION_FAILED" },
 	{ 422, "IDEMPOTENCY_KEY_REUSED" },
@@ -41,6 +43,7 @@ reason(int status)
 	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";
@@ -176,6 +179,16 @@ zs_reply_store(struct zs_req *req, enum zs_store_rc rc)
 		zs_reply_header(req, "Retry-After: 1");
 		zs_reply_error(req, ZS_ERR_UNAVAILABLE,
 		    "the database is busy; retry shortly", NULL);
+		break;
+	case ZS_STORE_LEASE_NOT_HELD:
+		zs_reply_error(req, ZS_ERR_LEASE_NOT_HELD, "this lease_id is "
+		    "not the event's live lease: the lease expired, or the "
+		    "event was acknowledged, dead-lettered or leased again",
+		    NULL);
+		break;
+	case ZS_STORE_NOT_DEAD:
+		zs_reply_error(req, ZS_ERR_EVENT_NOT_DEAD, "the event is not "
+		    "dead-lettered; only a dead event can be redriven", NULL);
 		break;
 	case ZS_STORE_UNAVAILABLE:
 		zs_reply_header(req, "Retry-After: 5");

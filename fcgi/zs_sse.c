@@ -5,36 +5,56 @@
 #include "zs_sse.h"
 #include "zs_time.h"
 
-static const char *const event_names[ZS_CHANGE__MAX] = {
-	"event.created", "event.acknowledged", "event.deleted",
+/* Per change kind: the SSE event name, the status it leaves the event
+ * in, and the name of its time field. */
+static const struct {
+	const char	*event;
+	const char	*status;
+	const char	*at;
+} kinds[ZS_CHANGE__MAX] = {
+	{ "event.created", "pending", "created_at" },
+	{ "event.acknowledged", "acknowledged", "acked_at" },
+	{ "event.deleted", "deleted", NULL },
+	{ "event.leased", "leased", "leased_at" },
+	{ "event.released", "pending", "released_at" },
+	{ "event.dead_lettered", "dead", "dead_at" },
+	{ "event.redriven", "pending", "redriven_at" },
 };
+
+/* Appends ,"name":"time". */
+static void
+time_field(struct zs_buf *b, const char *name, int64_t ms)
+{
+	char	 t[ZS_TIME_BUFSZ];
+
+	zs_time_format(ms, t);
+	zs_buf_printf(b, ",\"%s\":\"%s\"", name, t);
+}
 
 int
 zs_sse_frame(struct zs_buf *b, const struct zs_change *c)
 {
-	char	 t[ZS_TIME_BUFSZ];
-
-	if (c->kind == ZS_CHANGE_CREATED && !c->has_event)
+	if ((unsigned)c->kind >= ZS_CHANGE__MAX ||
+	    (c->kind == ZS_CHANGE_CREATED && !c->has_event))
 		return -1;
 	zs_buf_printf(b, "id: %lld\nevent: %s\ndata: ", (long long)c->seq,
-	    event_names[c->kind]);
-	switch (c->kind) {
-	case ZS_CHANGE_CREATED:
+	    kinds[c->kind].event);
+	if (c->kind == ZS_CHANGE_CREATED)
 		zs_event_json(b, &c->event);
-		break;
-	case ZS_CHANGE_ACKNOWLEDGED:
-		zs_time_format(c->at, t);
+	else {
 		zs_buf_puts(b, "{\"id\":");
 		zs_buf_json_strz(b, c->event_id);
-		zs_buf_printf(b, ",\"status\":\"acknowledged\","
-		    "\"acked_at\":\"%s\"}", t);
-		break;
-	case ZS_CHANGE_DELETED:
-	case ZS_CHANGE__MAX:
-		zs_buf_puts(b, "{\"id\":");
-		zs_buf_json_strz(b, c->event_id);
-		zs_buf_puts(b, ",\"status\":\"deleted\"}");
-		break;
+		zs_buf_printf(b, ",\"status\":\"%s\"", kinds[c->kind].status);
+		if (kinds[c->kind].at != NULL)
+			time_field(b, kinds[c->kind].at, c->at);
+		if (c->kind == ZS_CHANGE_LEASED && c->until >= 0)
+			time_field(b, "lease_expires_at", c->until);
+		if (c->kind == ZS_CHANGE_RELEASED && c->until >= 0)
+			time_field(b, "visible_at", c->until);
+		if (c->deliveries >= 0)
+			zs_buf_printf(b, ",\"delivery_count\":%lld",
+			    (long long)c->deliveries);
+		zs_buf_puts(b, "}");
 	}
 	zs_buf_puts(b, "\n\n");
 	return 0;

@@ -28,10 +28,11 @@ get_stats(struct zs_req *req)
 		return;
 	}
 	zs_buf_init(&b, 0);
-	zs_buf_printf(&b, "{\"pending\":%lld,\"acknowledged\":%lld,"
-	    "\"total\":%lld,\"by_source\":[", (long long)st.pending,
-	    (long long)st.acknowledged,
-	    (long long)(st.pending + st.acknowledged));
+	zs_buf_printf(&b, "{\"pending\":%lld,\"leased\":%lld,"
+	    "\"acknowledged\":%lld,\"dead\":%lld,\"total\":%lld,"
+	    "\"by_source\":[", (long long)st.pending, (long long)st.leased,
+	    (long long)st.acknowledged, (long long)st.dead,
+	    (long long)(st.pending + st.leased + st.acknowledged + st.dead));
 	for (i = 0; i < st.nsources; i++) {
 		zs_buf_puts(&b, i ? ",{\"source\":" : "{\"source\":");
 		zs_buf_json_strz(&b, st.sources[i].given ?

@@ -26,13 +26,18 @@ enum zs_store_rc {
 	ZS_STORE_CONFLICT,	/* idempotency key reused, other body (422) */
 	ZS_STORE_BUSY,		/* locked past the busy timeout (503) */
 	ZS_STORE_UNAVAILABLE,	/* cannot open or read the database (503) */
+	ZS_STORE_LEASE_NOT_HELD, /* that lease is not the live one (409) */
+	ZS_STORE_NOT_DEAD,	/* redrive of an event that is not dead (409) */
 	ZS_STORE_ERROR,		/* anything else (500); logged */
 	ZS_STORE__MAX
 };
 
+/* An event's state; as a list filter, ZS_STATUS_ALL matches any. */
 enum zs_status_filter {
-	ZS_STATUS_PENDING = 0,
-	ZS_STATUS_ACKED,
+	ZS_STATUS_PENDING = 0,	/* waiting: no live lease, not dead */
+	ZS_STATUS_LEASED,	/* a worker holds a live lease */
+	ZS_STATUS_ACKED,	/* acknowledged */
+	ZS_STATUS_DEAD,		/* dead-lettered after MAX_DELIVERIES */
 	ZS_STATUS_ALL,
 	ZS_STATUS__MAX
 };
@@ -49,6 +54,11 @@ struct zs_event {
 	int64_t		 seq;		/* storage order; cursors use it */
 	int64_t		 created_ms;	/* Unix ms */
 	int64_t		 acked_ms;	/* Unix ms, or -1 while pending */
+	enum zs_status_filter status;	/* never ZS_STATUS_ALL */
+	int64_t		 delivery_count; /* leases so far */
+	int64_t		 lease_expires_ms; /* live lease's end, or -1 */
+	int64_t		 dead_ms;	/* Unix ms, or -1 unless dead */
+	const char	*lease_id;	/* the newest lease, or NULL */
 	const char	*source;	/* NULL when not given */
 	const char	*type;		/* NULL when not given */
 	const char	*topic;		/* NULL when not given */
@@ -99,6 +109,10 @@ enum zs_change_kind {
 	ZS_CHANGE_CREATED = 0,
 	ZS_CHANGE_ACKNOWLEDGED,
 	ZS_CHANGE_DELETED,
+	ZS_CHANGE_LEASED,
+	ZS_CHANGE_RELEASED,
+	ZS_CHANGE_DEAD_LETTERED,
+	ZS_CHANGE_REDRIVEN,
 	ZS_CHANGE__MAX
 };
 
@@ -112,6 +126,10 @@ struct zs_change {
 	const char		*source;	/* the event's, or NULL */
 	const char		*type;		/* the event's, or NULL */
 	const char		*topic;		/* the event's, or NULL */
+	int64_t			 until;		/* leased: lease end; released:
+						   visible again; else -1 */
+	int64_t			 deliveries;	/* leased, dead_lettered: the
+						   delivery count; else -1 */
 	int			 has_event;	/* created: the row still exists */
 	struct zs_event		 event;		/* created: as it was created */
 };
@@ -123,12 +141,14 @@ typedef void (*zs_change_fn)(const struct zs_change *, void *arg);
 
 /* GET /stats. */
 struct zs_stats {
-	int64_t		 pending;
+	int64_t		 pending;	/* neither leased nor dead */
+	int64_t		 leased;
 	int64_t		 acknowledged;
+	int64_t		 dead;
 	struct {
 		char	 name[ZS_TEXT_MAX_BYTES + 1];
 		int	 given;		/* 0: events without a source */
-		int64_t	 count;		/* pending + acknowledged */
+		int64_t	 count;		/* every stored event */
 	}		 sources[ZS_STATS_SOURCES];
 	size_t		 nsources;
 	int64_t		 first_minute_ms; /* start of per_minute[0] */
@@ -165,15 +185,61 @@ enum zs_store_rc zs_store_list(const char *tenant,
 /* Calls fn once for the event, or returns ZS_STORE_NOTFOUND. */
 enum zs_store_rc zs_store_get(const char *tenant, const char *id,
 		    zs_event_fn fn, void *arg);
-/* Acknowledges (once); *acked_ms is the first acknowledgement's time. */
+/*
+ * Acknowledges (once); *acked_ms is the first acknowledgement's time.
+ * With lease_id (else NULL), *lease_lost is set to 1 when that lease was
+ * not the event's live lease (expired, or another lease took the event).
+ */
 enum zs_store_rc zs_store_ack(const char *tenant, const char *id,
-		    int64_t *acked_ms);
+		    const char *lease_id, int64_t *acked_ms, int *lease_lost);
 /*
  * Acknowledges n ids in one transaction; found[i] is set to 1 or 0.
  */
 enum zs_store_rc zs_store_ack_batch(const char *tenant,
 		    const char *const *ids, size_t n, int *found);
 enum zs_store_rc zs_store_delete(const char *tenant, const char *id);
+
+/* ---- Leases (zs_sqlite_lease.c) ---------------------------------------- */
+
+#define ZS_LEASE_MAX		 100	/* events in one lease */
+#define ZS_LEASE_TIMEOUT_MAX	 43200	/* seconds a lease may last */
+
+/* POST /inbox/lease, checked. */
+struct zs_lease_params {
+	long			 limit;		/* 1..ZS_LEASE_MAX */
+	long			 visibility_s;	/* 1..ZS_LEASE_TIMEOUT_MAX */
+	struct zs_filter	 topic;
+	struct zs_filter	 type;
+	struct zs_filter	 source;
+};
+
+/*
+ * Leases up to p->limit pending events, oldest first, in one transaction:
+ * each gets a new lease_id, a lease ending p->visibility_s from now and
+ * one more delivery. An event that already had MAX_DELIVERIES leases is
+ * dead-lettered instead of leased. Calls fn for each leased event; *n
+ * counts them. When none could be leased, *next_ms is the earliest time
+ * one of this tenant's leases or delayed releases ends (-1: none), the
+ * time to look again even if nothing is posted.
+ */
+enum zs_store_rc zs_store_lease(const char *tenant,
+		    const struct zs_lease_params *p, zs_event_fn fn, void *arg,
+		    long *n, int64_t *next_ms);
+/*
+ * Moves the end of the live lease lease_id to visibility_s from now.
+ * ZS_STORE_LEASE_NOT_HELD when it is not the event's live lease.
+ */
+enum zs_store_rc zs_store_extend(const char *tenant, const char *id,
+		    const char *lease_id, long visibility_s,
+		    int64_t *expires_ms);
+/*
+ * Ends the live lease lease_id early; the event can be leased again
+ * delay_s from now (0: at once), *visible_ms.
+ */
+enum zs_store_rc zs_store_release(const char *tenant, const char *id,
+		    const char *lease_id, long delay_s, int64_t *visible_ms);
+/* Puts a dead event back to pending with no deliveries counted. */
+enum zs_store_rc zs_store_redrive(const char *tenant, const char *id);
 /*
  * Removes up to limit acknowledged events older than the retention, and
  * expired idempotency keys and change rows; *removed counts events.

@@ -11,55 +11,21 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "zs_log.h"
-#include "zs_store.h"
+#include "zs_sqlite.h"
 #include "zs_time.h"
 
 /* The schema version this build reads and writes. */
-#define ZS_SCHEMA_VERSION 2
+#define ZS_SCHEMA_VERSION 3
 
-enum stmt {
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_PING,
-	ST_IDEM_GET,
-	ST_IDEM_PUT,
-	ST_ULID_GET,
-	ST_ULID_PUT,
-	ST_EVENT_INSERT,
-	ST_EVENT_GET,
-	ST_LIST_PENDING_ASC,
-	ST_LIST_PENDING_DESC,
-	ST_LIST_ACKED_ASC,
-	ST_LIST_ACKED_DESC,
-	ST_LIST_ALL_ASC,
-	ST_LIST_ALL_DESC,
-	ST_ACK_GET,
-	ST_ACK_SET,
-	ST_DELETE,
-	ST_PURGE_EVENTS,
-	ST_PURGE_IDEM,
-	ST_PURGE_CHANGES,
-	ST_DATA_VERSION,
-	ST_LAST_CHANGE,
-	ST_CHANGES_ALL,
-	ST_CHANGES_TENANT,
-	ST_BEGIN_READ,
-	ST_STATS_TOTALS,
-	ST_STATS_SOURCES,
-	ST_STATS_MINUTES,
-	ST_TOKENS_ALL,
-	ST_TOKEN_ADD,
-	ST_TOKEN_SET,
-	ST__MAX
-};
 
 #define EVENT_COLS \
-	"seq, id, created_at, acked_at, source, type, topic, payload"
-/* ?1 tenant, ?2 cursor seq, ?3 since, ?4 topic, ?5 type, ?6 source. */
+	"seq, id, created_at, acked_at, source, type, topic, payload, " \
+	"delivery_count, lease_id, visible_at, dead_at"
+/*
+ * ?1 tenant, ?2 cursor seq, ?3 since, ?4 topic, ?5 type, ?6 source,
+ * ?7 limit, ?8 now (for the lease states).
+ */
 #define LIST_WHERE(status, cmp) \
 	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND " status \
 	" AND seq " cmp " ?2 AND created_at > ?3" \
@@ -68,12 +34,26 @@ enum stmt {
 /* ?1 after, ?2 upto, ?3 limit (?4 tenant). */
 #define CHANGES_SELECT \
 	"SELECT c.seq, c.kind, c.tenant, c.event_id, c.at, c.source, " \
-	"c.type, c.topic, e.created_at, e.payload FROM changes c " \
+	"c.type, c.topic, e.created_at, e.payload, c.until_at, " \
+	"c.deliveries FROM changes c " \
 	"LEFT JOIN events e ON c.kind = 'created' AND e.id = c.event_id " \
 	"WHERE c.seq > ?1 AND c.seq <= ?2"
-#define PENDING "acked_at IS NULL"
+/* The states of zs_sqlite.h's migration 003, as WHERE terms. */
+#define OPEN "acked_at IS NULL AND dead_at IS NULL"
+#define PENDING OPEN " AND (lease_id IS NULL OR visible_at <= ?8)"
+#define LEASED OPEN " AND lease_id IS NOT NULL AND visible_at > ?8"
 #define ACKED "acked_at IS NOT NULL"
+#define DEAD "dead_at IS NOT NULL AND acked_at IS NULL"
 #define ANY "1"
+/* Leasable now: ?1 tenant, ?2 now, ?3 topic, ?4 type, ?5 source. */
+#define LEASABLE \
+	"tenant = ?1 AND " OPEN " AND (visible_at IS NULL OR " \
+	"visible_at <= ?2) AND (?3 IS NULL OR topic = ?3) AND " \
+	"(?4 IS NULL OR type = ?4) AND (?5 IS NULL OR source = ?5)"
+/* A live lease: ?1 tenant, ?2 id, ?3 lease_id, ?4 now. */
+#define LIVE_LEASE \
+	"tenant = ?1 AND id = ?2 AND lease_id = ?3 AND visible_at > ?4 " \
+	"AND " OPEN
 
 static const char *const stmt_sql[ST__MAX] = {
 	/* ST_BEGIN */ "BEGIN IMMEDIATE",
@@ -98,18 +78,27 @@ static const char *const stmt_sql[ST__MAX] = {
 	LIST_WHERE(PENDING, ">") " ORDER BY seq ASC LIMIT ?7",
 	/* ST_LIST_PENDING_DESC */
 	LIST_WHERE(PENDING, "<") " ORDER BY seq DESC LIMIT ?7",
+	/* ST_LIST_LEASED_ASC */
+	LIST_WHERE(LEASED, ">") " ORDER BY seq ASC LIMIT ?7",
+	/* ST_LIST_LEASED_DESC */
+	LIST_WHERE(LEASED, "<") " ORDER BY seq DESC LIMIT ?7",
 	/* ST_LIST_ACKED_ASC */
 	LIST_WHERE(ACKED, ">") " ORDER BY seq ASC LIMIT ?7",
 	/* ST_LIST_ACKED_DESC */
 	LIST_WHERE(ACKED, "<") " ORDER BY seq DESC LIMIT ?7",
+	/* ST_LIST_DEAD_ASC */
+	LIST_WHERE(DEAD, ">") " ORDER BY seq ASC LIMIT ?7",
+	/* ST_LIST_DEAD_DESC */
+	LIST_WHERE(DEAD, "<") " ORDER BY seq DESC LIMIT ?7",
 	/* ST_LIST_ALL_ASC */
 	LIST_WHERE(ANY, ">") " ORDER BY seq ASC LIMIT ?7",
 	/* ST_LIST_ALL_DESC */
 	LIST_WHERE(ANY, "<") " ORDER BY seq DESC LIMIT ?7",
 	/* ST_ACK_GET */
-	"SELECT acked_at FROM events WHERE tenant = ?1 AND id = ?2",
-	/* ST_ACK_SET */
-	"UPDATE events SET acked_at = ?3 "
+	"SELECT acked_at, lease_id, visible_at FROM events "
+	"WHERE tenant = ?1 AND id = ?2",
+	/* ST_ACK_SET: an acknowledgement also ends a dead letter */
+	"UPDATE events SET acked_at = ?3, dead_at = NULL "
 	"WHERE tenant = ?1 AND id = ?2 AND acked_at IS NULL",
 	/* ST_DELETE */ "DELETE FROM events WHERE tenant = ?1 AND id = ?2",
 	/* ST_PURGE_EVENTS */
@@ -129,14 +118,17 @@ static const char *const stmt_sql[ST__MAX] = {
 	CHANGES_SELECT " AND c.tenant = ?4 ORDER BY c.seq LIMIT ?3",
 	/* ST_BEGIN_READ */ "BEGIN",
 	/* ST_STATS_TOTALS */
-	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0) "
-	"FROM source_counts WHERE tenant = ?1",
+	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0), "
+	"coalesce(sum(dead), 0) FROM source_counts WHERE tenant = ?1",
 	/* ST_STATS_SOURCES */
-	"SELECT source, pending + acknowledged AS n FROM source_counts "
+	"SELECT source, pending + acknowledged + dead AS n FROM source_counts "
 	"WHERE tenant = ?1 AND n > 0 ORDER BY n DESC, source LIMIT ?2",
 	/* ST_STATS_MINUTES */
 	"SELECT created_at / 60000, count(*) FROM events "
 	"WHERE tenant = ?1 AND created_at >= ?2 GROUP BY created_at / 60000",
+	/* ST_STATS_LEASED */
+	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
+	" AND visible_at > ?2 AND lease_id IS NOT NULL",
 	/* ST_TOKENS_ALL */ "SELECT tenant, name, token FROM webhook_tokens",
 	/* ST_TOKEN_ADD */
 	"INSERT OR IGNORE INTO webhook_tokens (tenant, name, token, "
@@ -145,6 +137,26 @@ static const char *const stmt_sql[ST__MAX] = {
 	"INSERT INTO webhook_tokens (tenant, name, token, created_at) "
 	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant, name) DO UPDATE "
 	"SET token = excluded.token, created_at = excluded.created_at",
+	/* ST_LEASE_PICK */
+	"SELECT id, delivery_count FROM events WHERE " LEASABLE
+	" ORDER BY seq LIMIT ?6",
+	/* ST_LEASE_TAKE */
+	"UPDATE events SET lease_id = ?3, visible_at = ?4, "
+	"delivery_count = delivery_count + 1 WHERE tenant = ?1 AND id = ?2",
+	/* ST_DEAD_LETTER */
+	"UPDATE events SET dead_at = ?3, lease_id = NULL, visible_at = NULL "
+	"WHERE tenant = ?1 AND id = ?2",
+	/* ST_NEXT_VISIBLE */
+	"SELECT min(visible_at) FROM events WHERE tenant = ?1 AND " OPEN
+	" AND visible_at > ?2",
+	/* ST_EXTEND */
+	"UPDATE events SET visible_at = ?5 WHERE " LIVE_LEASE,
+	/* ST_RELEASE */
+	"UPDATE events SET lease_id = NULL, visible_at = ?5 WHERE " LIVE_LEASE,
+	/* ST_REDRIVE */
+	"UPDATE events SET dead_at = NULL, delivery_count = 0, "
+	"lease_id = NULL, visible_at = NULL "
+	"WHERE tenant = ?1 AND id = ?2 AND " DEAD,
 };
 
 /* This process's connection and its prepared statements. */
@@ -155,6 +167,18 @@ static struct {
 	int			 lockfd;	/* DATABASE_PATH-writelock, or -1 */
 	int			 locked;	/* we hold lockfd's flock */
 } store = { .lockfd = -1 };
+
+const struct zs_config *
+zs_sql_cfg(void)
+{
+	return store.cfg;
+}
+
+int
+zs_sql_changes(void)
+{
+	return sqlite3_changes(store.db);
+}
 
 /* Maps an SQLite result code to ours. */
 static enum zs_store_rc
@@ -183,22 +207,21 @@ map_rc(int rc)
 }
 
 /* Logs a failed statement with its text and SQLite's message. */
-static enum zs_store_rc
-fail(int rc, const char *sql)
+enum zs_store_rc
+zs_sql_fail(int rc, enum stmt s)
 {
 	enum zs_store_rc out = map_rc(rc);
 
 	zs_log("sqlite: %s (%d) in: %s", store.db ?
-	    sqlite3_errmsg(store.db) : sqlite3_errstr(rc), rc,
-	    sql ? sql : "(open)");
+	    sqlite3_errmsg(store.db) : sqlite3_errstr(rc), rc, stmt_sql[s]);
 	if (out == ZS_STORE_UNAVAILABLE)
 		zs_store_close();	/* reopen on the next request */
 	return out;
 }
 
 /* Resets and clears a statement for its next use; returns it. */
-static sqlite3_stmt *
-stmt(enum stmt s)
+sqlite3_stmt *
+zs_sql_stmt(enum stmt s)
 {
 	sqlite3_reset(store.st[s]);
 	sqlite3_clear_bindings(store.st[s]);
@@ -206,19 +229,19 @@ stmt(enum stmt s)
 }
 
 /* Steps a statement that returns no row (or ignores its rows). */
-static enum zs_store_rc
-run(enum stmt s)
+enum zs_store_rc
+zs_sql_run(enum stmt s)
 {
 	int	 rc = sqlite3_step(store.st[s]);
 
 	sqlite3_reset(store.st[s]);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(rc, stmt_sql[s]);
+		return zs_sql_fail(rc, s);
 	return ZS_STORE_OK;
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+void
+zs_sql_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
 {
 	if (s == NULL)
 		sqlite3_bind_null(st, i);
@@ -226,10 +249,10 @@ bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
 		sqlite3_bind_text(st, i, s, (int)len, SQLITE_STATIC);
 }
 
-static void
-bind_str(sqlite3_stmt *st, int i, const char *s)
+void
+zs_sql_bind_str(sqlite3_stmt *st, int i, const char *s)
 {
-	bind_text(st, i, s, s ? strlen(s) : 0);
+	zs_sql_bind_text(st, i, s, s ? strlen(s) : 0);
 }
 
 /*
@@ -256,36 +279,36 @@ write_unlock(void)
 	}
 }
 
-static enum zs_store_rc
-begin(void)
+enum zs_store_rc
+zs_sql_begin(void)
 {
 	enum zs_store_rc	 rc;
 
 	write_lock();
-	stmt(ST_BEGIN);
-	if ((rc = run(ST_BEGIN)) != ZS_STORE_OK)
+	zs_sql_stmt(ST_BEGIN);
+	if ((rc = zs_sql_run(ST_BEGIN)) != ZS_STORE_OK)
 		write_unlock();
 	return rc;
 }
 
-static enum zs_store_rc
-commit(void)
+enum zs_store_rc
+zs_sql_commit(void)
 {
 	enum zs_store_rc	 rc;
 
-	stmt(ST_COMMIT);
-	rc = run(ST_COMMIT);
+	zs_sql_stmt(ST_COMMIT);
+	rc = zs_sql_run(ST_COMMIT);
 	if (rc == ZS_STORE_OK)
 		write_unlock();
 	return rc;
 }
 
 /* Ends a failed transaction; keeps the first error. */
-static enum zs_store_rc
-rollback(enum zs_store_rc rc)
+enum zs_store_rc
+zs_sql_rollback(enum zs_store_rc rc)
 {
 	if (store.db != NULL && !sqlite3_get_autocommit(store.db)) {
-		stmt(ST_ROLLBACK);
+		zs_sql_stmt(ST_ROLLBACK);
 		sqlite3_step(store.st[ST_ROLLBACK]);
 		sqlite3_reset(store.st[ST_ROLLBACK]);
 	}
@@ -379,7 +402,7 @@ zs_store_open(const struct zs_config *cfg)
 		    SQLITE_PREPARE_PERSISTENT, &store.st[i], NULL) !=
 		    SQLITE_OK) {
 			/* Never run half-prepared: close and retry later. */
-			rc = fail(sqlite3_errcode(store.db), stmt_sql[i]);
+			rc = zs_sql_fail(sqlite3_errcode(store.db), (enum stmt)i);
 			zs_store_close();
 			return rc == ZS_STORE_ERROR ? ZS_STORE_UNAVAILABLE : rc;
 		}
@@ -404,8 +427,8 @@ zs_store_close(void)
 }
 
 /* Opens the store if a past failure closed it. */
-static enum zs_store_rc
-ensure_open(void)
+enum zs_store_rc
+zs_sql_ensure_open(void)
 {
 	int	 moved = 0;
 
@@ -433,23 +456,32 @@ zs_store_ping(void)
 {
 	enum zs_store_rc	 rc;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
-	stmt(ST_PING);
-	return run(ST_PING);
+	zs_sql_stmt(ST_PING);
+	return zs_sql_run(ST_PING);
 }
 
-/* Reads the current row of an EVENT_COLS statement. */
-static void
-read_event(sqlite3_stmt *st, struct zs_event *ev)
+/* Column col of the current row, or null when it is NULL. */
+static int64_t
+int_or(sqlite3_stmt *st, int col, int64_t null)
 {
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return null;
+	return sqlite3_column_int64(st, col);
+}
+
+void
+zs_sql_read_event(sqlite3_stmt *st, int64_t now, struct zs_event *ev)
+{
+	int64_t		 visible;
+
 	const char	*id = (const char *)sqlite3_column_text(st, 1);
 
 	ev->seq = sqlite3_column_int64(st, 0);
 	snprintf(ev->id, sizeof(ev->id), "%s", id ? id : "");
 	ev->created_ms = sqlite3_column_int64(st, 2);
-	ev->acked_ms = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, 3);
+	ev->acked_ms = int_or(st, 3, -1);
 	ev->source = (const char *)sqlite3_column_text(st, 4);
 	ev->type = (const char *)sqlite3_column_text(st, 5);
 	ev->topic = (const char *)sqlite3_column_text(st, 6);
@@ -459,6 +491,22 @@ read_event(sqlite3_stmt *st, struct zs_event *ev)
 		ev->payload = "{}";
 		ev->payload_len = 2;
 	}
+	ev->delivery_count = sqlite3_column_int64(st, 8);
+	ev->lease_id = (const char *)sqlite3_column_text(st, 9);
+	visible = int_or(st, 10, -1);
+	ev->dead_ms = int_or(st, 11, -1);
+	ev->lease_expires_ms = -1;
+	if (ev->acked_ms >= 0)
+		ev->status = ZS_STATUS_ACKED;
+	else if (ev->dead_ms >= 0)
+		ev->status = ZS_STATUS_DEAD;
+	else if (ev->lease_id != NULL && visible > now) {
+		ev->status = ZS_STATUS_LEASED;
+		ev->lease_expires_ms = visible;
+	} else
+		ev->status = ZS_STATUS_PENDING;
+	if (ev->status != ZS_STATUS_DEAD)
+		ev->dead_ms = -1;
 }
 
 /*
@@ -470,18 +518,18 @@ static enum zs_store_rc
 idem_lookup(const struct zs_new_event *ev, int64_t now,
     struct zs_inserted *out)
 {
-	sqlite3_stmt	*st = stmt(ST_IDEM_GET);
+	sqlite3_stmt	*st = zs_sql_stmt(ST_IDEM_GET);
 	const void	*hash;
 	const char	*id;
 	int		 rc;
 
-	bind_str(st, 1, ev->tenant);
-	bind_str(st, 2, ev->idem_key);
+	zs_sql_bind_str(st, 1, ev->tenant);
+	zs_sql_bind_str(st, 2, ev->idem_key);
 	sqlite3_bind_int64(st, 3, now);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
 		return ZS_STORE_NOTFOUND;
 	if (rc != SQLITE_ROW)
-		return fail(rc, stmt_sql[ST_IDEM_GET]);
+		return zs_sql_fail(rc, ST_IDEM_GET);
 	hash = sqlite3_column_blob(st, 0);
 	if (sqlite3_column_bytes(st, 0) != 32 || hash == NULL ||
 	    memcmp(hash, ev->body_hash, 32) != 0) {
@@ -500,13 +548,13 @@ idem_lookup(const struct zs_new_event *ev, int64_t now,
 static enum zs_store_rc
 next_id(int64_t now, char id[ZS_EVENT_ID_LEN + 1])
 {
-	sqlite3_stmt	*st = stmt(ST_ULID_GET);
+	sqlite3_stmt	*st = zs_sql_stmt(ST_ULID_GET);
 	struct zs_ulid	 prev, next;
 	const char	*last;
 	int		 rc, have_prev = 0;
 
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		return fail(rc, stmt_sql[ST_ULID_GET]);
+		return zs_sql_fail(rc, ST_ULID_GET);
 	last = (const char *)sqlite3_column_text(st, 0);
 	if (last != NULL && zs_ulid_decode(last, &prev) == 0)
 		have_prev = 1;
@@ -517,9 +565,9 @@ next_id(int64_t now, char id[ZS_EVENT_ID_LEN + 1])
 	}
 	memcpy(id, "evt_", 4);
 	zs_ulid_encode(&next, id + 4);
-	st = stmt(ST_ULID_PUT);
-	bind_str(st, 1, id + 4);
-	return run(ST_ULID_PUT);
+	st = zs_sql_stmt(ST_ULID_PUT);
+	zs_sql_bind_str(st, 1, id + 4);
+	return zs_sql_run(ST_ULID_PUT);
 }
 
 /*
@@ -544,25 +592,25 @@ insert_one(const struct zs_new_event *ev, int64_t now,
 		return rc;
 	out->created_ms = now;
 
-	st = stmt(ST_EVENT_INSERT);
-	bind_str(st, 1, out->id);
-	bind_str(st, 2, ev->tenant);
+	st = zs_sql_stmt(ST_EVENT_INSERT);
+	zs_sql_bind_str(st, 1, out->id);
+	zs_sql_bind_str(st, 2, ev->tenant);
 	sqlite3_bind_int64(st, 3, now);
-	bind_str(st, 4, ev->source);
-	bind_str(st, 5, ev->type);
-	bind_str(st, 6, ev->topic);
-	bind_text(st, 7, ev->payload, ev->payload_len);
-	if ((rc = run(ST_EVENT_INSERT)) != ZS_STORE_OK || ev->idem_key == NULL)
+	zs_sql_bind_str(st, 4, ev->source);
+	zs_sql_bind_str(st, 5, ev->type);
+	zs_sql_bind_str(st, 6, ev->topic);
+	zs_sql_bind_text(st, 7, ev->payload, ev->payload_len);
+	if ((rc = zs_sql_run(ST_EVENT_INSERT)) != ZS_STORE_OK || ev->idem_key == NULL)
 		return rc;
 
-	st = stmt(ST_IDEM_PUT);
-	bind_str(st, 1, ev->tenant);
-	bind_str(st, 2, ev->idem_key);
+	st = zs_sql_stmt(ST_IDEM_PUT);
+	zs_sql_bind_str(st, 1, ev->tenant);
+	zs_sql_bind_str(st, 2, ev->idem_key);
 	sqlite3_bind_blob(st, 3, ev->body_hash, 32, SQLITE_STATIC);
-	bind_str(st, 4, out->id);
+	zs_sql_bind_str(st, 4, out->id);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now + store.cfg->idem_ttl_hours * 3600 * 1000);
-	return run(ST_IDEM_PUT);
+	return zs_sql_run(ST_IDEM_PUT);
 }
 
 enum zs_store_rc
@@ -573,19 +621,19 @@ zs_store_insert_batch(const struct zs_new_event *const *evs,
 	int64_t			 now;
 	size_t			 i;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK || (rc = zs_sql_begin()) !=
 	    ZS_STORE_OK)
 		goto fail;
 	now = zs_time_now_ms();
 	for (i = 0; i < n; i++) {
 		rcs[i] = insert_one(evs[i], now, &outs[i]);
 		if (rcs[i] != ZS_STORE_OK && rcs[i] != ZS_STORE_CONFLICT) {
-			rc = rollback(rcs[i]);
+			rc = zs_sql_rollback(rcs[i]);
 			goto fail;
 		}
 	}
-	if ((rc = commit()) != ZS_STORE_OK) {
-		rc = rollback(rc);
+	if ((rc = zs_sql_commit()) != ZS_STORE_OK) {
+		rc = zs_sql_rollback(rc);
 		goto fail;
 	}
 	return ZS_STORE_OK;
@@ -610,9 +658,12 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 {
 	static const enum stmt which[ZS_STATUS__MAX][ZS_ORDER__MAX] = {
 		{ ST_LIST_PENDING_ASC, ST_LIST_PENDING_DESC },
+		{ ST_LIST_LEASED_ASC, ST_LIST_LEASED_DESC },
 		{ ST_LIST_ACKED_ASC, ST_LIST_ACKED_DESC },
+		{ ST_LIST_DEAD_ASC, ST_LIST_DEAD_DESC },
 		{ ST_LIST_ALL_ASC, ST_LIST_ALL_DESC },
 	};
+	int64_t			 now = zs_time_now_ms();
 	enum zs_store_rc	 rc;
 	enum stmt		 s;
 	sqlite3_stmt		*st;
@@ -622,34 +673,36 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 
 	*more = 0;
 	*last_seq = -1;
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
 	s = which[p->status][p->order];
-	st = stmt(s);
-	bind_str(st, 1, tenant);
+	st = zs_sql_stmt(s);
+	zs_sql_bind_str(st, 1, tenant);
 	sqlite3_bind_int64(st, 2, p->after_seq >= 0 ? p->after_seq :
 	    (p->order == ZS_ORDER_ASC ? -1 : INT64_MAX));
 	sqlite3_bind_int64(st, 3, p->since_ms);
 	if (p->topic.len)
-		bind_text(st, 4, p->topic.s, p->topic.len);
+		zs_sql_bind_text(st, 4, p->topic.s, p->topic.len);
 	if (p->type.len)
-		bind_text(st, 5, p->type.s, p->type.len);
+		zs_sql_bind_text(st, 5, p->type.s, p->type.len);
 	if (p->source.len)
-		bind_text(st, 6, p->source.s, p->source.len);
+		zs_sql_bind_text(st, 6, p->source.s, p->source.len);
 	sqlite3_bind_int64(st, 7, p->limit + 1);
+	if (p->status == ZS_STATUS_PENDING || p->status == ZS_STATUS_LEASED)
+		sqlite3_bind_int64(st, 8, now);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == p->limit) {
 			*more = 1;
 			break;
 		}
-		read_event(st, &ev);
+		zs_sql_read_event(st, now, &ev);
 		fn(&ev, arg);
 		*last_seq = ev.seq;
 		n++;
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return fail(step, stmt_sql[s]);
+		return zs_sql_fail(step, s);
 	return ZS_STORE_OK;
 }
 
@@ -661,65 +714,79 @@ zs_store_get(const char *tenant, const char *id, zs_event_fn fn, void *arg)
 	struct zs_event		 ev;
 	int			 step;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
-	st = stmt(ST_EVENT_GET);
-	bind_str(st, 1, tenant);
-	bind_str(st, 2, id);
+	st = zs_sql_stmt(ST_EVENT_GET);
+	zs_sql_bind_str(st, 1, tenant);
+	zs_sql_bind_str(st, 2, id);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		read_event(st, &ev);
+		zs_sql_read_event(st, zs_time_now_ms(), &ev);
 		fn(&ev, arg);
 		rc = ZS_STORE_OK;
 	} else if (step == SQLITE_DONE)
 		rc = ZS_STORE_NOTFOUND;
 	else
-		rc = fail(step, stmt_sql[ST_EVENT_GET]);
+		rc = zs_sql_fail(step, ST_EVENT_GET);
 	sqlite3_reset(st);
 	return rc;
 }
 
-/* Acknowledges one id inside the open transaction. */
+/*
+ * Acknowledges one id inside the open transaction. With lease_id, sets
+ * *lost when that is not the event's live lease (for an event already
+ * acknowledged: not its last lease).
+ */
 static enum zs_store_rc
-ack_one(const char *tenant, const char *id, int64_t now, int64_t *acked_ms)
+ack_one(const char *tenant, const char *id, const char *lease_id,
+    int64_t now, int64_t *acked_ms, int *lost)
 {
-	sqlite3_stmt	*st = stmt(ST_ACK_GET);
+	sqlite3_stmt	*st = zs_sql_stmt(ST_ACK_GET);
+	const char	*held;
 	int		 step, pending;
 
-	bind_str(st, 1, tenant);
-	bind_str(st, 2, id);
+	zs_sql_bind_str(st, 1, tenant);
+	zs_sql_bind_str(st, 2, id);
 	step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return ZS_STORE_NOTFOUND;
 	}
 	if (step != SQLITE_ROW)
-		return fail(step, stmt_sql[ST_ACK_GET]);
+		return zs_sql_fail(step, ST_ACK_GET);
 	pending = sqlite3_column_type(st, 0) == SQLITE_NULL;
 	*acked_ms = pending ? now : sqlite3_column_int64(st, 0);
+	if (lease_id != NULL) {
+		held = (const char *)sqlite3_column_text(st, 1);
+		*lost = held == NULL || strcmp(held, lease_id) != 0 ||
+		    (pending && int_or(st, 2, -1) <= now);
+	}
 	sqlite3_reset(st);
 	if (!pending)
 		return ZS_STORE_OK;
-	st = stmt(ST_ACK_SET);
-	bind_str(st, 1, tenant);
-	bind_str(st, 2, id);
+	st = zs_sql_stmt(ST_ACK_SET);
+	zs_sql_bind_str(st, 1, tenant);
+	zs_sql_bind_str(st, 2, id);
 	sqlite3_bind_int64(st, 3, now);
-	return run(ST_ACK_SET);
+	return zs_sql_run(ST_ACK_SET);
 }
 
 enum zs_store_rc
-zs_store_ack(const char *tenant, const char *id, int64_t *acked_ms)
+zs_store_ack(const char *tenant, const char *id, const char *lease_id,
+    int64_t *acked_ms, int *lease_lost)
 {
 	enum zs_store_rc	 rc;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
-	    ZS_STORE_OK)
+	*lease_lost = 0;
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK ||
+	    (rc = zs_sql_begin()) != ZS_STORE_OK)
 		return rc;
-	rc = ack_one(tenant, id, zs_time_now_ms(), acked_ms);
+	rc = ack_one(tenant, id, lease_id, zs_time_now_ms(), acked_ms,
+	    lease_lost);
 	if (rc != ZS_STORE_OK)
-		return rollback(rc);
-	if ((rc = commit()) != ZS_STORE_OK)
-		return rollback(rc);
+		return zs_sql_rollback(rc);
+	if ((rc = zs_sql_commit()) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	return ZS_STORE_OK;
 }
 
@@ -731,18 +798,18 @@ zs_store_ack_batch(const char *tenant, const char *const *ids, size_t n,
 	int64_t			 now, acked;
 	size_t			 i;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK || (rc = zs_sql_begin()) !=
 	    ZS_STORE_OK)
 		return rc;
 	now = zs_time_now_ms();
 	for (i = 0; i < n; i++) {
-		rc = ack_one(tenant, ids[i], now, &acked);
+		rc = ack_one(tenant, ids[i], NULL, now, &acked, NULL);
 		if (rc != ZS_STORE_OK && rc != ZS_STORE_NOTFOUND)
-			return rollback(rc);
+			return zs_sql_rollback(rc);
 		found[i] = rc == ZS_STORE_OK;
 	}
-	if ((rc = commit()) != ZS_STORE_OK)
-		return rollback(rc);
+	if ((rc = zs_sql_commit()) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	return ZS_STORE_OK;
 }
 
@@ -752,18 +819,18 @@ zs_store_delete(const char *tenant, const char *id)
 	enum zs_store_rc	 rc;
 	sqlite3_stmt		*st;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK || (rc = zs_sql_begin()) !=
 	    ZS_STORE_OK)
 		return rc;
-	st = stmt(ST_DELETE);
-	bind_str(st, 1, tenant);
-	bind_str(st, 2, id);
-	if ((rc = run(ST_DELETE)) != ZS_STORE_OK)
-		return rollback(rc);
+	st = zs_sql_stmt(ST_DELETE);
+	zs_sql_bind_str(st, 1, tenant);
+	zs_sql_bind_str(st, 2, id);
+	if ((rc = zs_sql_run(ST_DELETE)) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	if (sqlite3_changes(store.db) == 0)
-		return rollback(ZS_STORE_NOTFOUND);
-	if ((rc = commit()) != ZS_STORE_OK)
-		return rollback(rc);
+		return zs_sql_rollback(ZS_STORE_NOTFOUND);
+	if ((rc = zs_sql_commit()) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	return ZS_STORE_OK;
 }
 
@@ -774,16 +841,16 @@ purge_step(enum stmt s, int64_t cutoff, long limit, long *removed)
 	enum zs_store_rc	 rc;
 	sqlite3_stmt		*st;
 
-	if ((rc = begin()) != ZS_STORE_OK)
+	if ((rc = zs_sql_begin()) != ZS_STORE_OK)
 		return rc;
-	st = stmt(s);
+	st = zs_sql_stmt(s);
 	sqlite3_bind_int64(st, 1, cutoff);
 	sqlite3_bind_int64(st, 2, limit);
-	if ((rc = run(s)) != ZS_STORE_OK)
-		return rollback(rc);
+	if ((rc = zs_sql_run(s)) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	*removed = sqlite3_changes(store.db);
-	if ((rc = commit()) != ZS_STORE_OK)
-		return rollback(rc);
+	if ((rc = zs_sql_commit()) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	return ZS_STORE_OK;
 }
 
@@ -796,7 +863,7 @@ zs_store_purge(int64_t now, long limit, long *removed)
 	long			 n;
 
 	*removed = 0;
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
 	/* Small transactions, so a writer waits at most for one of them. */
 	if ((rc = purge_step(ST_PURGE_EVENTS, now - keep, limit, removed)) ||
@@ -814,12 +881,12 @@ one_int(enum stmt s, int64_t *out)
 	sqlite3_stmt		*st;
 	int			 step;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
-	st = stmt(s);
+	st = zs_sql_stmt(s);
 	step = sqlite3_step(st);
 	if (step != SQLITE_ROW)
-		return fail(step, stmt_sql[s]);
+		return zs_sql_fail(step, s);
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return ZS_STORE_OK;
@@ -842,7 +909,8 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
     zs_change_fn fn, void *arg, long *n)
 {
 	static const char *const kinds[ZS_CHANGE__MAX] = {
-		"created", "acknowledged", "deleted",
+		"created", "acknowledged", "deleted", "leased", "released",
+		"dead_lettered", "redriven",
 	};
 	enum zs_store_rc	 rc;
 	enum stmt		 s = tenant ? ST_CHANGES_TENANT : ST_CHANGES_ALL;
@@ -852,14 +920,14 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 	int			 step, k;
 
 	*n = 0;
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
-	st = stmt(s);
+	st = zs_sql_stmt(s);
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int64(st, 2, upto);
 	sqlite3_bind_int64(st, 3, limit);
 	if (tenant != NULL)
-		bind_str(st, 4, tenant);
+		zs_sql_bind_str(st, 4, tenant);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof(c));
 		c.seq = sqlite3_column_int64(st, 0);
@@ -876,6 +944,8 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 		c.source = (const char *)sqlite3_column_text(st, 5);
 		c.type = (const char *)sqlite3_column_text(st, 6);
 		c.topic = (const char *)sqlite3_column_text(st, 7);
+		c.until = int_or(st, 10, -1);
+		c.deliveries = int_or(st, 11, -1);
 		if (c.kind == ZS_CHANGE_CREATED &&
 		    sqlite3_column_type(st, 9) != SQLITE_NULL) {
 			c.has_event = 1;
@@ -883,6 +953,9 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 			    c.event_id ? c.event_id : "");
 			c.event.created_ms = sqlite3_column_int64(st, 8);
 			c.event.acked_ms = -1;
+			c.event.status = ZS_STATUS_PENDING;
+			c.event.lease_expires_ms = -1;
+			c.event.dead_ms = -1;
 			c.event.source = c.source;
 			c.event.type = c.type;
 			c.event.topic = c.topic;
@@ -897,29 +970,39 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
-		return fail(step, stmt_sql[s]);
+		return zs_sql_fail(step, s);
 	return ZS_STORE_OK;
 }
 
 /* Reads the stats statements inside the open read transaction. */
 static enum zs_store_rc
-stats_read(const char *tenant, struct zs_stats *st)
+stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 {
 	sqlite3_stmt	*q;
 	const char	*name;
 	int64_t		 m;
 	int		 step;
 
-	q = stmt(ST_STATS_TOTALS);
-	bind_str(q, 1, tenant);
+	q = zs_sql_stmt(ST_STATS_TOTALS);
+	zs_sql_bind_str(q, 1, tenant);
 	if ((step = sqlite3_step(q)) != SQLITE_ROW)
-		return fail(step, stmt_sql[ST_STATS_TOTALS]);
+		return zs_sql_fail(step, ST_STATS_TOTALS);
 	st->pending = sqlite3_column_int64(q, 0);
 	st->acknowledged = sqlite3_column_int64(q, 1);
+	st->dead = sqlite3_column_int64(q, 2);
 	sqlite3_reset(q);
 
-	q = stmt(ST_STATS_SOURCES);
-	bind_str(q, 1, tenant);
+	q = zs_sql_stmt(ST_STATS_LEASED);
+	zs_sql_bind_str(q, 1, tenant);
+	sqlite3_bind_int64(q, 2, now);
+	if ((step = sqlite3_step(q)) != SQLITE_ROW)
+		return zs_sql_fail(step, ST_STATS_LEASED);
+	st->leased = sqlite3_column_int64(q, 0);
+	st->pending -= st->leased;	/* source_counts cannot see time */
+	sqlite3_reset(q);
+
+	q = zs_sql_stmt(ST_STATS_SOURCES);
+	zs_sql_bind_str(q, 1, tenant);
 	sqlite3_bind_int(q, 2, ZS_STATS_SOURCES);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW &&
 	    st->nsources < ZS_STATS_SOURCES) {
@@ -932,10 +1015,10 @@ stats_read(const char *tenant, struct zs_stats *st)
 	}
 	sqlite3_reset(q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return fail(step, stmt_sql[ST_STATS_SOURCES]);
+		return zs_sql_fail(step, ST_STATS_SOURCES);
 
-	q = stmt(ST_STATS_MINUTES);
-	bind_str(q, 1, tenant);
+	q = zs_sql_stmt(ST_STATS_MINUTES);
+	zs_sql_bind_str(q, 1, tenant);
 	sqlite3_bind_int64(q, 2, st->first_minute_ms);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		m = sqlite3_column_int64(q, 0) - st->first_minute_ms / 60000;
@@ -944,7 +1027,7 @@ stats_read(const char *tenant, struct zs_stats *st)
 	}
 	sqlite3_reset(q);
 	if (step != SQLITE_DONE)
-		return fail(step, stmt_sql[ST_STATS_MINUTES]);
+		return zs_sql_fail(step, ST_STATS_MINUTES);
 	return ZS_STORE_OK;
 }
 
@@ -956,16 +1039,16 @@ zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->first_minute_ms = (now_ms / 60000 - (ZS_STATS_MINUTES - 1)) *
 	    60000;
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
 	/* One snapshot, so the figures agree with each other. */
-	stmt(ST_BEGIN_READ);
-	if ((rc = run(ST_BEGIN_READ)) != ZS_STORE_OK)
+	zs_sql_stmt(ST_BEGIN_READ);
+	if ((rc = zs_sql_run(ST_BEGIN_READ)) != ZS_STORE_OK)
 		return rc;
-	rc = stats_read(tenant, st);
+	rc = stats_read(tenant, now_ms, st);
 	if (rc != ZS_STORE_OK)
-		return rollback(rc);
-	return rollback(ZS_STORE_OK);	/* a read: nothing to commit */
+		return zs_sql_rollback(rc);
+	return zs_sql_rollback(ZS_STORE_OK);	/* a read: nothing to commit */
 }
 
 /* ---- Webhook tokens -------------------------------------------------- */
@@ -978,9 +1061,9 @@ zs_store_tokens(zs_token_fn fn, void *arg)
 	const char		*tenant, *name, *token;
 	int			 step;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK)
 		return rc;
-	st = stmt(ST_TOKENS_ALL);
+	st = zs_sql_stmt(ST_TOKENS_ALL);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		tenant = (const char *)sqlite3_column_text(st, 0);
 		name = (const char *)sqlite3_column_text(st, 1);
@@ -990,7 +1073,7 @@ zs_store_tokens(zs_token_fn fn, void *arg)
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_DONE)
-		return fail(step, stmt_sql[ST_TOKENS_ALL]);
+		return zs_sql_fail(step, ST_TOKENS_ALL);
 	return ZS_STORE_OK;
 }
 
@@ -1002,18 +1085,18 @@ zs_store_token_put(const char *tenant, const char *name, const char *token,
 	enum stmt		 s = replace ? ST_TOKEN_SET : ST_TOKEN_ADD;
 	sqlite3_stmt		*st;
 
-	if ((rc = ensure_open()) != ZS_STORE_OK || (rc = begin()) !=
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK || (rc = zs_sql_begin()) !=
 	    ZS_STORE_OK)
 		return rc;
-	st = stmt(s);
-	bind_str(st, 1, tenant);
-	bind_str(st, 2, name);
-	bind_str(st, 3, token);
+	st = zs_sql_stmt(s);
+	zs_sql_bind_str(st, 1, tenant);
+	zs_sql_bind_str(st, 2, name);
+	zs_sql_bind_str(st, 3, token);
 	sqlite3_bind_int64(st, 4, zs_time_now_ms());
-	if ((rc = run(s)) != ZS_STORE_OK)
-		return rollback(rc);
-	if ((rc = commit()) != ZS_STORE_OK)
-		return rollback(rc);
+	if ((rc = zs_sql_run(s)) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
+	if ((rc = zs_sql_commit()) != ZS_STORE_OK)
+		return zs_sql_rollback(rc);
 	return ZS_STORE_OK;
 }
 

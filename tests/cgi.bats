@@ -200,8 +200,8 @@ check() {
 @test "the migration runner is idempotent and reports the version" {
 	run "$ZS_BIN/zs-admin" migrate "$BATS_TEST_DIRNAME/../sql"
 	[ "$status" = 0 ]
-	[[ "$output" == *"schema version 2"* ]]
-	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 2 ]
+	[[ "$output" == *"schema version 3"* ]]
+	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 3 ]
 }
 
 @test "the responders leak nothing and touch no bad memory under valgrind" {

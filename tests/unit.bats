@@ -54,6 +54,10 @@ unit() {
 	unit event
 }
 
+@test "lease ids are lse_ plus 128 random bits; whole-number fields refuse fractions and exponents" {
+	unit lease
+}
+
 @test "webhook sources parse from WEBHOOK_SOURCES or refuse with a message that never holds the secret" {
 	unit source
 }

@@ -27,7 +27,7 @@ setup() {
 	req_a GET '/inbox?topic=order-test'
 	[ "$status_code" = 200 ]
 	[ "$(jq -c '[.events[].id]' <<<"$body")" = "[\"$a\",\"$b\"]" ]
-	[ "$(jq -c '.events[0] | keys' <<<"$body")" = '["acked_at","created_at","id","payload","source","status","topic","type"]' ]
+	[ "$(jq -c '.events[0] | keys' <<<"$body")" = '["acked_at","created_at","delivery_count","id","payload","source","status","topic","type"]' ]
 	[ "$(jq -r .next_cursor <<<"$body")" = null ]
 }
 

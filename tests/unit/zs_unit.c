@@ -21,6 +21,7 @@
 #include "zs_config.h"
 #include "zs_cursor.h"
 #include "zs_event.h"
+#include "zs_fields.h"
 #include "zs_http.h"
 #include "zs_json.h"
 #include "zs_query.h"
@@ -1278,7 +1279,7 @@ static const struct list_bad {
 	{ "limit=5&order=asc&limit=6", "limit", "at most once" },
 
 	/* status */
-	{ "status=done", "status", "pending, acknowledged or all" },
+	{ "status=done", "status", "pending, leased, acknowledged, dead or all" },
 	{ "status=PENDING", "status", NULL },
 	{ "status=acked", "status", NULL },
 	{ "status=", "status", NULL },
@@ -2189,6 +2190,82 @@ suite_event(void)
 	}
 }
 
+/* Lease ids: the syntax check, and what zs_lease_id_make makes. */
+static const struct event_case lease_cases[] = {
+	{ "lse_01ARZ3NDEKTSV4RRFFQ69G5FAV", 1 },
+	{ "lse_7ZZZZZZZZZZZZZZZZZZZZZZZZZ", 1 },
+	{ "lse_80000000000000000000000000", 0 },
+	{ "lse_01arz3ndektsv4rrffq69g5fav", 0 },
+	{ "evt_01ARZ3NDEKTSV4RRFFQ69G5FAV", 0 },
+	{ "lse_01ARZ3NDEKTSV4RRFFQ69G5FA", 0 },
+	{ "lse_01ARZ3NDEKTSV4RRFFQ69G5FAVV", 0 },
+	{ "lse_01ARZ3NDEKTSV4RRFFQ69G5FAU", 0 },
+	{ "lse_", 0 },
+	{ "", 0 },
+};
+
+/* zs_fields_int: a JSON number's text read as a whole number in range. */
+static const struct fields_int_case {
+	const char	*text;
+	long		 min, max;
+	int		 rc;
+	long		 want;
+} fields_int_cases[] = {
+	{ "30", 1, 43200, 0, 30 },
+	{ "1", 1, 43200, 0, 1 },
+	{ "43200", 1, 43200, 0, 43200 },
+	{ "0", 0, 20, 0, 0 },
+	{ "-0", 0, 20, 0, 0 },
+	{ "0", 1, 43200, -1, 0 },
+	{ "43201", 1, 43200, -1, 0 },
+	{ "-1", 0, 20, -1, 0 },
+	{ "1.5", 1, 100, -1, 0 },
+	{ "1e2", 1, 1000, -1, 0 },
+	{ "1E2", 1, 1000, -1, 0 },
+	{ "10.0", 1, 100, -1, 0 },
+	{ "999999999999999999", 1, 100, -1, 0 },
+	{ "9999999999999999999", 1, 100, -1, 0 },
+	{ "-", 0, 20, -1, 0 },
+	{ "", 0, 20, -1, 0 },
+	{ "\"5\"", 0, 20, -1, 0 },
+	{ "true", 0, 20, -1, 0 },
+};
+
+static void
+suite_lease(void)
+{
+	char	 id[ZS_LEASE_ID_LEN + 1], prev[ZS_LEASE_ID_LEN + 1] = "";
+	size_t	 i;
+	long	 v;
+	int	 ok, rc;
+
+	for (i = 0; i < sizeof(lease_cases) / sizeof(lease_cases[0]); i++) {
+		begins(lease_cases[i].id);
+		ok = zs_lease_id_ok(lease_cases[i].id) != 0;
+		CHECK(ok == lease_cases[i].ok, "want %d, got %d",
+		    lease_cases[i].ok, ok);
+	}
+	/* Made ids pass the check and differ from each other. */
+	for (i = 0; i < 100; i++) {
+		rc = zs_lease_id_make(id);
+		begins(id);
+		CHECK(rc == 0 && zs_lease_id_ok(id) && strcmp(id, prev) != 0,
+		    "rc %d, previous %s", rc, prev);
+		memcpy(prev, id, sizeof(prev));
+	}
+	for (i = 0; i < sizeof(fields_int_cases) /
+	    sizeof(fields_int_cases[0]); i++) {
+		const struct fields_int_case *c = &fields_int_cases[i];
+
+		begins(c->text);
+		v = -42;
+		rc = zs_fields_int(c->text, strlen(c->text), c->min, c->max,
+		    &v);
+		CHECK(rc == c->rc && (rc != 0 || v == c->want),
+		    "want %d (%ld), got %d (%ld)", c->rc, c->want, rc, v);
+	}
+}
+
 /* ---- source ------------------------------------------------------------- */
 
 /* zs_source_parse of WEBHOOK_SOURCES text: sources made, or the error. */
@@ -2528,6 +2605,7 @@ static const struct suite {
 	{ "time", suite_time },
 	{ "ratelimit", suite_ratelimit },
 	{ "event", suite_event },
+	{ "lease", suite_lease },
 	{ "source", suite_source },
 	{ "sig", suite_sig },
 	{ "token", suite_token },

@@ -1,0 +1,50 @@
+/*
+ * zs_fields: small JSON object bodies (the lease endpoints', an ack's)
+ * checked against a table of fields into plain values. Each problem
+ * becomes one {field, message} detail of a 422.
+ */
+#ifndef ZS_FIELDS_H
+#define ZS_FIELDS_H
+
+#include <stddef.h>
+
+#include "zs_app.h"
+#include "zs_text.h"
+
+#define ZS_FIELDS_MAX	 16	/* fields in one table */
+
+enum zs_field_kind {
+	ZS_FIELD_INT = 0,	/* a whole number in [min, max] */
+	ZS_FIELD_TEXT,		/* 1-128 printable characters (a filter) */
+	ZS_FIELD_LEASE_ID,	/* a lease id from POST /inbox/lease */
+};
+
+struct zs_field {
+	const char		*name;
+	enum zs_field_kind	 kind;
+	long			 min;		/* ZS_FIELD_INT */
+	long			 max;		/* ZS_FIELD_INT */
+	int			 required;
+};
+
+/* One field's value, once checked. */
+struct zs_field_value {
+	int	 given;				/* present and not null */
+	long	 n;				/* ZS_FIELD_INT */
+	char	 s[ZS_TEXT_MAX_BYTES + 1];	/* TEXT, LEASE_ID */
+	size_t	 len;				/* bytes in s */
+};
+
+/*
+ * Checks the request body (none is an empty object) as a JSON object
+ * whose members are among fields[0..n) (n <= ZS_FIELDS_MAX), filling vals[i] for fields[i].
+ * Returns 0, or -1 after replying 400 INVALID_JSON or 422
+ * VALIDATION_FAILED with "the <what> is not valid; see details".
+ */
+int	 zs_fields_parse(struct zs_req *, const struct zs_field *fields,
+	    size_t n, struct zs_field_value *vals, const char *what);
+/* Reads a JSON number's text as a whole number in [min, max]; 0 or -1. */
+int	 zs_fields_int(const char *text, size_t len, long min, long max,
+	    long *out);
+
+#endif
