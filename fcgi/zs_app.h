@@ -12,6 +12,7 @@
 
 #include "zs_buf.h"
 #include "zs_config.h"
+#include "zs_details.h"
 #include "zs_http.h"
 #include "zs_ratelimit.h"
 #include "zs_store.h"
@@ -76,11 +77,6 @@ enum zs_err {
 	ZS_ERR__MAX
 };
 
-/* The {field, message} list of a 422 or 400. */
-struct zs_details {
-	struct zs_buf	 buf;	/* the JSON array's members, comma-joined */
-	int		 n;	/* entries */
-};
 
 /* Runs the responder: never returns. name appears in logs. */
 void	 zs_app_run(const char *name, const struct zs_route *, size_t nroutes);
@@ -149,10 +145,5 @@ void	 zs_reply_invalid(struct zs_req *, enum zs_err, const char *field,
 	    const char *message);
 /* Answers a failed store call: 404, 503 (+ Retry-After) or 500. */
 void	 zs_reply_store(struct zs_req *, enum zs_store_rc);
-
-void	 zs_details_init(struct zs_details *);
-void	 zs_details_add(struct zs_details *, const char *field,
-	    const char *message);
-void	 zs_details_free(struct zs_details *);
 
 #endif
