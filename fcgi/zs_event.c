@@ -55,6 +55,8 @@ event_json(struct zs_buf *b, const struct zs_event *ev, int with_lease)
 		time_field(b, "lease_expires_at", ev->lease_expires_ms);
 	if (ev->status == ZS_STATUS_DEAD)
 		time_field(b, "dead_at", ev->dead_ms);
+	if (ev->status == ZS_STATUS_PENDING && ev->visible_ms >= 0)
+		time_field(b, "visible_at", ev->visible_ms);
 	if (with_lease) {
 		zs_buf_puts(b, ",\"lease_id\":");
 		zs_buf_json_strz(b, ev->lease_id);

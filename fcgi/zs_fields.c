@@ -32,6 +32,15 @@ zs_fields_int(const char *text, size_t len, long min, long max, long *out)
 	return 0;
 }
 
+/* Notes a bad value of field name. */
+static void
+bad(struct zs_field_value *v, struct zs_details *d, const char *name,
+    const char *message)
+{
+	v->bad = 1;
+	zs_details_add(d, name, message);
+}
+
 /* Checks one member's value into v; adds a detail when it is bad. */
 static void
 check_value(const char *min, struct zs_json_span val,
@@ -48,14 +57,14 @@ check_value(const char *min, struct zs_json_span val,
 		    &v->n) == -1) {
 			snprintf(msg, sizeof(msg), "must be a whole number "
 			    "from %ld to %ld", f->min, f->max);
-			zs_details_add(d, f->name, msg);
+			bad(v, d, f->name, msg);
 			return;
 		}
 		v->given = 1;
 		return;
 	}
 	if (!zs_json_is(min, val, '"')) {
-		zs_details_add(d, f->name, "must be a string");
+		bad(v, d, f->name, "must be a string");
 		return;
 	}
 	if (zs_json_str_decode(min, val, v->s, sizeof(v->s), &v->len) == -1)
@@ -63,12 +72,12 @@ check_value(const char *min, struct zs_json_span val,
 	else
 		trc = zs_text_check(v->s, v->len, ZS_TEXT_MAX_CHARS);
 	if (trc != ZS_TEXT_OK) {
-		zs_details_add(d, f->name, zs_text_strerror(trc));
+		bad(v, d, f->name, zs_text_strerror(trc));
 		return;
 	}
 	if (f->kind == ZS_FIELD_LEASE_ID && (strlen(v->s) != v->len ||
 	    !zs_lease_id_ok(v->s))) {
-		zs_details_add(d, f->name, "must be a lease_id from "
+		bad(v, d, f->name, "must be a lease_id from "
 		    "POST /inbox/lease");
 		return;
 	}
@@ -100,8 +109,9 @@ check_members(const char *min, size_t len, const struct zs_field *fields,
 		else
 			check_value(min, val, &fields[i], &vals[i], d);
 	}
+	/* null counts as absent: a required field must have a value. */
 	for (i = 0; i < n; i++)
-		if (fields[i].required && !seen[i])
+		if (fields[i].required && !vals[i].given && !vals[i].bad)
 			zs_details_add(d, fields[i].name, "is required");
 }
 
@@ -115,7 +125,8 @@ zs_fields_parse(struct zs_req *req, const struct zs_field *fields,
 	size_t			 minlen = 2, erroff;
 	int			 ret = -1;
 
-	memset(vals, 0, n * sizeof(*vals));
+	if (n > 0)
+		memset(vals, 0, n * sizeof(*vals));
 	if (n > ZS_FIELDS_MAX)
 		abort();	/* a table too long for check_members */
 	if ((min = malloc(req->body ? req->body_len + 1 : 3)) == NULL) {

@@ -30,6 +30,7 @@ struct zs_field {
 /* One field's value, once checked. */
 struct zs_field_value {
 	int	 given;				/* present and not null */
+	int	 bad;				/* present, and refused */
 	long	 n;				/* ZS_FIELD_INT */
 	char	 s[ZS_TEXT_MAX_BYTES + 1];	/* TEXT, LEASE_ID */
 	size_t	 len;				/* bytes in s */

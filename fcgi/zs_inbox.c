@@ -219,13 +219,9 @@ redrive_event(struct zs_req *req)
 	enum zs_store_rc	 rc;
 	const char		*id;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
+	    zs_fields_parse(req, NULL, 0, NULL, "redrive") == -1)
 		return;
-	if (req->body != NULL) {
-		zs_reply_invalid(req, ZS_ERR_VALIDATION_FAILED, "body",
-		    "must be empty: a redrive takes no fields");
-		return;
-	}
 	if ((rc = zs_store_redrive(req->tenant, id)) != ZS_STORE_OK)
 		zs_reply_store(req, rc);
 	else

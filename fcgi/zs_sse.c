@@ -49,8 +49,9 @@ zs_sse_frame(struct zs_buf *b, const struct zs_change *c)
 			time_field(b, kinds[c->kind].at, c->at);
 		if (c->kind == ZS_CHANGE_LEASED && c->until >= 0)
 			time_field(b, "lease_expires_at", c->until);
-		if (c->kind == ZS_CHANGE_RELEASED && c->until >= 0)
-			time_field(b, "visible_at", c->until);
+		if (c->kind == ZS_CHANGE_RELEASED)	/* at once: now */
+			time_field(b, "visible_at", c->until >= 0 ? c->until :
+			    c->at);
 		if (c->deliveries >= 0)
 			zs_buf_printf(b, ",\"delivery_count\":%lld",
 			    (long long)c->deliveries);

@@ -57,6 +57,8 @@ struct zs_event {
 	enum zs_status_filter status;	/* never ZS_STATUS_ALL */
 	int64_t		 delivery_count; /* leases so far */
 	int64_t		 lease_expires_ms; /* live lease's end, or -1 */
+	int64_t		 visible_ms;	/* pending, but not leasable before
+					   this (a delayed release), or -1 */
 	int64_t		 dead_ms;	/* Unix ms, or -1 unless dead */
 	const char	*lease_id;	/* the newest lease, or NULL */
 	const char	*source;	/* NULL when not given */

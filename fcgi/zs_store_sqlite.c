@@ -496,6 +496,7 @@ zs_sql_read_event(sqlite3_stmt *st, int64_t now, struct zs_event *ev)
 	visible = int_or(st, 10, -1);
 	ev->dead_ms = int_or(st, 11, -1);
 	ev->lease_expires_ms = -1;
+	ev->visible_ms = -1;
 	if (ev->acked_ms >= 0)
 		ev->status = ZS_STATUS_ACKED;
 	else if (ev->dead_ms >= 0)
@@ -503,8 +504,11 @@ zs_sql_read_event(sqlite3_stmt *st, int64_t now, struct zs_event *ev)
 	else if (ev->lease_id != NULL && visible > now) {
 		ev->status = ZS_STATUS_LEASED;
 		ev->lease_expires_ms = visible;
-	} else
+	} else {
 		ev->status = ZS_STATUS_PENDING;
+		if (visible > now)	/* released with a delay */
+			ev->visible_ms = visible;
+	}
 	if (ev->status != ZS_STATUS_DEAD)
 		ev->dead_ms = -1;
 }
@@ -734,8 +738,10 @@ zs_store_get(const char *tenant, const char *id, zs_event_fn fn, void *arg)
 
 /*
  * Acknowledges one id inside the open transaction. With lease_id, sets
- * *lost when that is not the event's live lease (for an event already
- * acknowledged: not its last lease).
+ * *lost when that was not the event's live lease at the (first)
+ * acknowledgement. An acknowledgement changes neither lease_id nor
+ * visible_at, and nothing changes them afterwards, so a retry gives the
+ * same answer.
  */
 static enum zs_store_rc
 ack_one(const char *tenant, const char *id, const char *lease_id,
@@ -759,7 +765,7 @@ ack_one(const char *tenant, const char *id, const char *lease_id,
 	if (lease_id != NULL) {
 		held = (const char *)sqlite3_column_text(st, 1);
 		*lost = held == NULL || strcmp(held, lease_id) != 0 ||
-		    (pending && int_or(st, 2, -1) <= now);
+		    int_or(st, 2, -1) <= *acked_ms;
 	}
 	sqlite3_reset(st);
 	if (!pending)
@@ -955,6 +961,7 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 			c.event.acked_ms = -1;
 			c.event.status = ZS_STATUS_PENDING;
 			c.event.lease_expires_ms = -1;
+			c.event.visible_ms = -1;
 			c.event.dead_ms = -1;
 			c.event.source = c.source;
 			c.event.type = c.type;

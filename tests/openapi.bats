@@ -21,6 +21,9 @@ setup_file() {
 			-o "$SPEC_JSON" >/dev/null 2>&1 || rm -f "$SPEC_JSON"
 	fi
 	export WEBHOOK_SOURCES="gh:tenant_a:github:$HOOK_SECRET:openapi"
+	# One lease per event before it is dead-lettered, so dead_event makes
+	# a dead event (for POST /inbox/{id}/redrive) with one expired lease.
+	export MAX_DELIVERIES=1
 	zs_start
 }
 
@@ -83,17 +86,85 @@ hook_delivery() {
 		--data-binary "$b"
 }
 
+# lease_topic TOPIC SECONDS [curl args...]: POST /inbox/lease for one
+# event of TOPIC, leased for SECONDS, as tenant A unless a key is given.
+lease_topic() {
+	local topic=$1 secs=$2
+	shift 2
+	[ $# -gt 0 ] || set -- -H "Authorization: Bearer $KEY_A"
+	req POST /inbox/lease "$@" \
+		-H 'Content-Type: application/json' \
+		--data-binary "{\"topic\":\"$topic\",\"limit\":1,\"visibility_timeout\":$secs}"
+}
+
+# new_topic: a topic no other event of this file has.
+new_topic() {
+	echo "openapi-$BATS_TEST_NUMBER-$RANDOM$RANDOM"
+}
+
+# leased_event: posts an event of tenant A with a topic of its own and
+# leases it for 60 s; prints "id lease_id". Fails unless the lease took
+# exactly that event.
+leased_event() {
+	local topic id
+	topic=$(new_topic)
+	id=$(new_event "{\"topic\":\"$topic\",\"payload\":{\"n\":1}}") || return 1
+	lease_topic "$topic" 60
+	[ "$status_code" = 200 ] && [ "$(jq -r '.events[0].id' <<<"$body")" = "$id" ] ||
+		{ echo "could not lease $id: $status_code $body" >&2; return 1; }
+	echo "$id $(jq -r '.events[0].lease_id' <<<"$body")"
+}
+
+# dead_event: an event of tenant A that is dead: leased once (the
+# server's MAX_DELIVERIES) for 1 s, then dead-lettered by the next lease
+# after it expired; prints its id.
+dead_event() {
+	local topic id
+	topic=$(new_topic)
+	id=$(new_event "{\"topic\":\"$topic\",\"payload\":{\"n\":1}}") || return 1
+	lease_topic "$topic" 1
+	[ "$(jq -r '.events[0].id' <<<"$body")" = "$id" ] ||
+		{ echo "could not lease $id: $status_code $body" >&2; return 1; }
+	sleep 1.1
+	lease_topic "$topic" 30
+	[ "$body" = '{"events":[]}' ] ||
+		{ echo "the lease after MAX_DELIVERIES took it: $body" >&2; return 1; }
+	req GET "/inbox/$id" -H "Authorization: Bearer $KEY_A"
+	[ "$(jq -r .status <<<"$body")" = dead ] ||
+		{ echo "$id is not dead: $body" >&2; return 1; }
+	echo "$id"
+}
+
 # call_operation "METHOD /path" [curl args...]: the smallest valid request
 # for a documented operation, with the extra curl args (a key). Fails for
-# an operation this file does not know: add its request here.
+# an operation this file does not know: add its request here. Operations
+# on a lease or a dead event get a real one, so each can fail.
 call_operation() {
-	local op=$1 id
+	local op=$1 id lid topic
 	shift
 	case "$op" in
 	"GET /inbox/{id}" | "DELETE /inbox/{id}" | "POST /inbox/{id}/ack")
 		id=$(new_event) || return 1 ;;
+	"POST /inbox/{id}/extend" | "POST /inbox/{id}/release")
+		read -r id lid < <(leased_event) && [ -n "$lid" ] || return 1 ;;
+	"POST /inbox/{id}/redrive")
+		id=$(dead_event) || return 1 ;;
 	esac
 	case "$op" in
+	"POST /inbox/lease")
+		topic=$(new_topic)
+		new_event "{\"topic\":\"$topic\",\"payload\":{\"n\":1}}" >/dev/null || return 1
+		lease_topic "$topic" 60 "$@"
+		# not vacuous: the reply holds the event, so its schema is checked
+		[ "$status_code" != 200 ] || [ "$(jq '.events | length' <<<"$body")" = 1 ] ||
+			{ echo "the lease did not take the new event: $body" >&2; return 1; } ;;
+	"POST /inbox/{id}/extend")
+		req POST "/inbox/$id/extend" "$@" -H 'Content-Type: application/json' \
+			--data-binary "{\"lease_id\":\"$lid\",\"visibility_timeout\":120}" ;;
+	"POST /inbox/{id}/release")
+		req POST "/inbox/$id/release" "$@" -H 'Content-Type: application/json' \
+			--data-binary "{\"lease_id\":\"$lid\"}" ;;
+	"POST /inbox/{id}/redrive") req POST "/inbox/$id/redrive" "$@" -d '' ;;
 	"POST /events")
 		req POST /events "$@" -H 'Content-Type: application/json' \
 			--data-binary '{"payload":{"n":1}}' ;;
@@ -116,11 +187,45 @@ call_operation() {
 	esac
 }
 
+# body_problems SCHEMA: what in the JSON on stdin the (dereferenced)
+# schema forbids, one line each: a required member missing, a member the
+# schema does not list when it says additionalProperties: false, a value
+# of another type, or not its const or enum; through properties and
+# array items (not into oneOf, allOf and the like).
+body_problems() {
+	jq -r --argjson s "$1" '
+		def jtype: type as $t | if $t == "number" and . == floor
+			then ["number", "integer"] else [$t] end;
+		def problems($s; $p):
+			. as $v
+			| (if ($s | has("type")) and
+				([$s.type] | flatten | any(. as $t | $v | jtype | index($t)) | not)
+				then "\($p): \($v | tojson | .[:60]) is not of type \($s.type | tojson)" else empty end),
+			(if ($s | has("const")) and $v != $s.const
+				then "\($p): \($v | tojson) is not the documented \($s.const | tojson)" else empty end),
+			(if ($s | has("enum")) and ($s.enum | index([$v]) | not)
+				then "\($p): \($v | tojson) is not one of \($s.enum | tojson)" else empty end),
+			(if ($v | type) == "object" then
+				(($s.required // [])[] | select(. as $m | $v | has($m) | not)
+					| "\($p): lacks the documented member \(.)"),
+				(if $s.additionalProperties == false then
+					($v | keys_unsorted[]) | select(. as $k | $s.properties // {} | has($k) | not)
+					| "\($p): has the undocumented member \(.)"
+				else empty end),
+				(($s.properties // {}) | to_entries[] | select(.key as $k | $v | has($k))
+					| . as $e | $v[$e.key] | problems($e.value; "\($p).\($e.key)"))
+			elif ($v | type) == "array" and ($s | has("items")) then
+				range(0; $v | length) as $i | $v[$i] | problems($s.items; "\($p)[\($i)]")
+			else empty end);
+		problems($s; "body")'
+}
+
 # check_reply "METHOD /path": the reply in status_code/headers/body is one
 # the document lists for the operation: its status, its media type, the
-# headers it marks required, and (JSON) the schema's required members.
+# headers it marks required, and (JSON) a body its schema allows (see
+# body_problems).
 check_reply() {
-	local op=$1 doc resp ctype media h
+	local op=$1 doc resp ctype media h problems
 	doc=$(op_json ${op% *} "${op#* }")
 	resp=$(jq --arg s "$status_code" '.responses[$s]' <<<"$doc")
 	if [ "$resp" = null ]; then
@@ -142,12 +247,16 @@ check_reply() {
 		}
 	done
 	if [ "$media" = application/json ]; then
-		for m in $(jq -r '.content["application/json"].schema.required // [] | .[]' <<<"$resp"); do
-			jq -e --arg m "$m" 'has($m)' <<<"$body" >/dev/null || {
-				echo "$op $status_code: the body lacks the documented member '$m': $body" >&2
-				return 1
-			}
-		done
+		problems=$(body_problems "$(jq -c '.content["application/json"].schema // {}' <<<"$resp")" <<<"$body") || {
+			echo "$op $status_code: the body is not JSON: $body" >&2
+			return 1
+		}
+		[ -z "$problems" ] || {
+			echo "$op $status_code: the body is not what the document says:" >&2
+			echo "$problems" >&2
+			echo "body: $body" >&2
+			return 1
+		}
 	fi
 }
 
@@ -165,11 +274,13 @@ check_reply() {
 	ops=$(operations)
 	for op in "POST /events" "GET /inbox" "GET /inbox/{id}" "DELETE /inbox/{id}" \
 		"POST /inbox/{id}/ack" "POST /inbox/ack" "GET /inbox/stream" \
+		"POST /inbox/lease" "POST /inbox/{id}/extend" "POST /inbox/{id}/release" \
+		"POST /inbox/{id}/redrive" \
 		"GET /stats" "GET /health" "GET /hooks" "POST /hooks/{source_token}"; do
 		grep -qxF "$op" <<<"$ops" || { echo "not documented: $op" >&2; return 1; }
 	done
 	for s in Event EventList Accepted AckResult BatchAck Deleted Stats Health Error \
-		HookSourceList; do
+		HookSourceList LeaseList LeasedEvent Extended Released Redriven; do
 		jq -e --arg s "$s" '.components.schemas | has($s)' "$SPEC_JSON" >/dev/null ||
 			{ echo "no components.schemas.$s" >&2; return 1; }
 	done
@@ -205,6 +316,78 @@ check_reply() {
 		check_reply "$op"
 		[[ "$status_code" == 2?? ]] || { echo "$op: a valid request answered $status_code: $body" >&2; return 1; }
 	done < <(operations)
+}
+
+@test "lease conflicts, lost leases and bad lease bodies answer as documented" {
+	need_spec
+	auth=(-H "Authorization: Bearer $KEY_A")
+	json=(-H 'Content-Type: application/json')
+	read -r id lid < <(leased_event)
+	[ -n "$lid" ]
+	# while leased, the event is listed as leased, with lease_expires_at
+	req GET "/inbox/$id" "${auth[@]}"
+	check_reply "GET /inbox/{id}"
+	[ "$(jq -r '.status, has("lease_expires_at"), has("dead_at"), has("lease_id")' <<<"$body" | tr '\n' ' ')" = "leased true false false " ]
+	# the holder releases it; its lease_id is then no longer held
+	req POST "/inbox/$id/release" "${auth[@]}" "${json[@]}" --data-binary "{\"lease_id\":\"$lid\",\"delay\":5}"
+	check_reply "POST /inbox/{id}/release"
+	[ "$status_code" = 200 ]
+	req GET "/inbox/$id" "${auth[@]}"
+	[ "$(jq -r '.status, has("lease_expires_at")' <<<"$body" | tr '\n' ' ')" = "pending false " ]
+	req POST "/inbox/$id/extend" "${auth[@]}" "${json[@]}" --data-binary "{\"lease_id\":\"$lid\",\"visibility_timeout\":5}"
+	expect_error 409 LEASE_NOT_HELD
+	check_reply "POST /inbox/{id}/extend"
+	req POST "/inbox/$id/release" "${auth[@]}" "${json[@]}" --data-binary "{\"lease_id\":\"$lid\"}"
+	expect_error 409 LEASE_NOT_HELD
+	check_reply "POST /inbox/{id}/release"
+	# an ack with that lease still succeeds, and says the lease was lost
+	req POST "/inbox/$id/ack" "${auth[@]}" "${json[@]}" --data-binary "{\"lease_id\":\"$lid\"}"
+	check_reply "POST /inbox/{id}/ack"
+	[ "$(jq -r '.status, .lease_lost' <<<"$body" | tr '\n' ' ')" = "acknowledged true " ]
+	# an ack with the live lease says it was not
+	read -r id lid < <(leased_event)
+	[ -n "$lid" ]
+	req POST "/inbox/$id/ack" "${auth[@]}" "${json[@]}" --data-binary "{\"lease_id\":\"$lid\"}"
+	check_reply "POST /inbox/{id}/ack"
+	[ "$(jq -r .lease_lost <<<"$body")" = false ]
+	# only a dead event can be redriven, and a redrive takes no fields
+	req POST "/inbox/$id/redrive" "${auth[@]}" -d ''
+	expect_error 409 EVENT_NOT_DEAD
+	check_reply "POST /inbox/{id}/redrive"
+	req POST "/inbox/$id/redrive" "${auth[@]}" "${json[@]}" -d '{}'
+	expect_error 409 EVENT_NOT_DEAD
+	req POST "/inbox/$id/redrive" "${auth[@]}" "${json[@]}" -d '{"now":true}'
+	expect_error 422 VALIDATION_FAILED
+	check_reply "POST /inbox/{id}/redrive"
+	# a dead event, as GET shows it, and once redriven
+	id=$(dead_event)
+	req GET "/inbox/$id" "${auth[@]}"
+	check_reply "GET /inbox/{id}"
+	[ "$(jq -r '.status, has("dead_at"), has("lease_expires_at"), .delivery_count' <<<"$body" | tr '\n' ' ')" = "dead true false 1 " ]
+	req GET "/inbox?status=dead" "${auth[@]}"
+	check_reply "GET /inbox"
+	jq -e --arg id "$id" 'any(.events[]; .id == $id)' <<<"$body" >/dev/null
+	req GET /stats "${auth[@]}"
+	check_reply "GET /stats"
+	jq -e '.dead >= 1 and .total == .pending + .leased + .acknowledged + .dead' <<<"$body" >/dev/null
+	# bodies of the wrong shape
+	req POST /inbox/lease "${auth[@]}" "${json[@]}" -d '{"limit":0,"wait":21,"foo":1}'
+	expect_error 422 VALIDATION_FAILED
+	check_reply "POST /inbox/lease"
+	[ "$(jq -r '[.error.details[].field] | join(" ")' <<<"$body")" = "limit wait foo" ]
+	req POST /inbox/lease "${auth[@]}" "${json[@]}" -d '{"limit":'
+	expect_error 400 INVALID_JSON
+	check_reply "POST /inbox/lease"
+	req POST "/inbox/$id/extend" "${auth[@]}" "${json[@]}" -d '{"lease_id":"lse_nope","visibility_timeout":5}'
+	expect_error 422 VALIDATION_FAILED
+	check_reply "POST /inbox/{id}/extend"
+	req POST "/inbox/$id/ack" "${auth[@]}" "${json[@]}" -d '{"foo":1}'
+	expect_error 422 VALIDATION_FAILED
+	check_reply "POST /inbox/{id}/ack"
+	req POST /inbox/evt_01M8DDXGQG5QQX6H6YSA1G822M/release "${auth[@]}" "${json[@]}" \
+		-d '{"lease_id":"lse_57Z3E2YDJ77RS82C5Y6BJX474Q"}'
+	expect_error 404 NOT_FOUND
+	check_reply "POST /inbox/{id}/release"
 }
 
 @test "the stream answers text/event-stream and opens with retry" {

@@ -390,3 +390,43 @@ worker() {
 	[ "$(jq '[.events[] | select(.status == "acknowledged" and .delivery_count == 1)] | length' <<<"$body")" = 120 ]
 	rm -rf "$dir"
 }
+
+@test "null is no value: a required field given as null is 422 is required" {
+	id=$(post_topic nulls)
+	lease '{"topic":"nulls"}'
+	lid=$(jq -r '.events[0].lease_id' <<<"$body")
+	lease_post "$id" extend "{\"lease_id\":\"$lid\",\"visibility_timeout\":null}"
+	expect_error 422 VALIDATION_FAILED
+	[ "$(jq -c '.error.details' <<<"$body")" = '[{"field":"visibility_timeout","message":"is required"}]' ]
+	lease_post "$id" release '{"lease_id":null}'
+	expect_error 422 VALIDATION_FAILED
+	[ "$(jq -r '.error.details[0].field' <<<"$body")" = lease_id ]
+	req_a GET "/inbox/$id"
+	[ "$(jq -r .status <<<"$body")" = leased ]
+}
+
+@test "lease_lost answers the same on a retried ack" {
+	id=$(post_topic retry-ack)
+	lease '{"topic":"retry-ack","visibility_timeout":1}'
+	lid=$(jq -r '.events[0].lease_id' <<<"$body")
+	sleep 1.1
+	for _ in 1 2; do
+		lease_post "$id" ack "{\"lease_id\":\"$lid\"}"
+		[ "$(jq -r .lease_lost <<<"$body")" = true ]
+	done
+}
+
+@test "a delayed release shows visible_at; redrive takes no fields but an empty object" {
+	id=$(post_topic delayed)
+	lease '{"topic":"delayed"}'
+	lid=$(jq -r '.events[0].lease_id' <<<"$body")
+	lease_post "$id" release "{\"lease_id\":\"$lid\",\"delay\":60}"
+	until=$(jq -r .visible_at <<<"$body")
+	req_a GET "/inbox/$id"
+	[ "$(jq -r .status <<<"$body")" = pending ]
+	[ "$(jq -r .visible_at <<<"$body")" = "$until" ]
+	lease_post "$id" redrive '{}'
+	expect_error 409 EVENT_NOT_DEAD
+	lease_post "$id" redrive '{"now":true}'
+	expect_error 422 VALIDATION_FAILED
+}
