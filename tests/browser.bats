@@ -18,8 +18,10 @@ setup_file() {
 		{ echo "www/vendor is missing: run make vendor" >&2; return 1; }
 	mkdir -p "$ZS_OUTPUT"
 	# one tenant per test, so counts seen by one are not moved by another
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks,br_lease=br_lease
 	export RATE_LIMIT_PER_MINUTE=1000000
+	# an event's second lease dead-letters it (lease.mjs, themes.mjs)
+	export MAX_DELIVERIES=1
 	export WEBHOOK_SOURCES="gh:br_hooks:github:browser-secret:engineering;pay:br_hooks:stripe:whsec_browser"
 	zs_start
 }
@@ -72,6 +74,10 @@ wait_file() {
 
 @test "deleting an event in the UI asks once more, then marks it deleted and lowers the total" {
 	browser delete br_delete
+}
+
+@test "leased and dead events show live with their deliveries; Redrive makes a dead one pending, and a refused one says why" {
+	browser lease br_lease
 }
 
 @test "filters narrow the list and the live stream" {

@@ -129,6 +129,19 @@ export async function apiGet(path, key = KEY) {
 	return res.json();
 }
 
+// POST path with the key and, if given, a JSON body. Fails unless the
+// reply has status `expect`; returns its JSON.
+export async function apiPost(path, body, { key = KEY, expect = 200 } = {}) {
+	const headers = { "X-API-Key": key };
+	if (body !== undefined) headers["Content-Type"] = "application/json";
+	const res = await fetch(ZS_URL + path, {
+		method: "POST", headers, body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await res.text();
+	if (res.status !== expect) fail(`POST ${path} answered ${res.status}, want ${expect}: ${text.trim()}`);
+	return text ? JSON.parse(text) : null;
+}
+
 // The number a stats card shows ("1,234" -> 1234), or null for "—".
 export async function statValue(page, name) {
 	const t = (await page.locator(`#stat-${name}`).textContent()).trim();

@@ -19,6 +19,8 @@ await main("load", async (browser) => {
 		async () => `the Total card shows ${await statValue(page, "total")}, GET /stats says ${api.total}`);
 	check(await statValue(page, "pending") === api.pending, "the Pending card disagrees with GET /stats");
 	check(await statValue(page, "acknowledged") === api.acknowledged, "the Acknowledged card disagrees with GET /stats");
+	check(await statValue(page, "leased") === api.leased, "the Leased card disagrees with GET /stats");
+	check(await statValue(page, "dead") === api.dead, "the Dead card disagrees with GET /stats");
 	const sources = await page.locator("#stat-sources .source-name").allTextContents();
 	check(sources.includes("billing") && sources.includes("github"), `top sources show ${JSON.stringify(sources)}`);
 

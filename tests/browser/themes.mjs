@@ -1,11 +1,14 @@
 // Themes, phone width and keyboard use, and the four reference screenshots
-// (1280x800 and 390x844, light and dark) with real data:
+// (1280x800 and 390x844, light and dark) with real data, every status among
+// it (pending, leased, dead, acknowledged, deleted):
 // - the theme follows prefers-color-scheme until the toggle picks one,
 //   which is kept in localStorage across reloads;
 // - at 390 px there is no horizontal scrolling and the panels are one column;
 // - Tab reaches the controls, and the focused one has a visible outline.
 
-import { main, open, waitConnected, check, until, curlEvent, screenshot, sleep, ZS_URL, KEY } from "./lib.mjs";
+import { main, open, waitConnected, check, until, curlEvent, apiGet, apiPost, statValue, screenshot, sleep, ZS_URL, KEY } from "./lib.mjs";
+
+const lease = (filter) => apiPost("/inbox/lease", { limit: 1, ...filter });
 
 const bgLuminance = (page) => page.evaluate(() => {
 	const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
@@ -27,6 +30,12 @@ async function seed() {
 	const post = (path, method = "POST") => fetch(ZS_URL + path, { method, headers: { "X-API-Key": KEY } });
 	await post(`/inbox/${ids[0]}/ack`);
 	await post(`/inbox/${ids[1]}/ack`);
+	// one leased, and one dead (MAX_DELIVERIES=1: a lease, a release, a lease)
+	await lease({ type: "push", visibility_timeout: 3600 });
+	const held = await lease({ type: "user.signed_up" });
+	await apiPost(`/inbox/${ids[5]}/release`, { lease_id: held.events[0].lease_id });
+	await lease({ type: "user.signed_up" });
+	check((await apiGet(`/inbox/${ids[5]}`)).status === "dead", "the seeded dead event is not dead: is MAX_DELIVERIES=1 set?");
 	return ids;
 }
 
@@ -45,7 +54,10 @@ await main("themes", async (browser) => {
 		await fetch(`${ZS_URL}/inbox/${ids[3]}`, { method: "DELETE", headers: { "X-API-Key": KEY } });
 		await page.locator(`#event-list > li[data-id="${ids[3]}"][data-status=deleted]`).waitFor({ timeout: 3000 });
 		await page.locator(`#event-list > li[data-id="${ids[2]}"] .event-toggle`).click();
-		await sleep(2500); // stats refreshed after the change
+		// the cards catch up with the deletion (within the 5 s between refreshes)
+		const stats = await apiGet("/stats");
+		await until(async () => await statValue(page, "total") === stats.total, 8000,
+			async () => `the Total card shows ${await statValue(page, "total")} after the deletion, GET /stats says ${stats.total}`);
 		await screenshot(page, "desktop-dark");
 
 		await page.setViewportSize({ width: 390, height: 844 });

@@ -162,6 +162,7 @@ setInterval(renderLastEvent, 1000);
 
 log.addEventListener("newest", (e) => markLastEvent(new Date(e.detail)));
 log.addEventListener("changed", () => stats.soon({ local: true }));
+log.addEventListener("lease-ended", () => stats.soon());
 playground.addEventListener("sent", () => stats.soon({ local: true }));
 
 async function pollHealth() {

@@ -1,15 +1,16 @@
 // The live event log: newest first, filled from GET /inbox and kept current
 // by the stream's changes. Rows expand (click or Enter) to show the
-// pretty-printed payload; pending rows can be acknowledged, any row deleted.
+// pretty-printed payload; pending and leased rows can be acknowledged, dead
+// ones redriven, any row deleted.
 
 import { api, query, eventPath } from "./api.js";
 import { h, $, svgIcon } from "./dom.js";
 import { formatTime, formatNumber } from "./format.js";
+import { statusLabel, finality, changePatch, leaseLeft, settle, statusNote, statusNoteText } from "./status.js";
 
 const PAGE = 50;
 const MAX_ROWS = 2000;
-const RANK = { pending: 0, acknowledged: 1, deleted: 2 };
-const STATUS_LABEL = { pending: "Pending", acknowledged: "Acknowledged", deleted: "Deleted" };
+const NOTICE_FOR = 10000;
 
 export class EventLog extends EventTarget {
 	constructor() {
@@ -19,11 +20,16 @@ export class EventLog extends EventTarget {
 		this.emptyTitle = $("#log-empty-title");
 		this.emptyText = $("#log-empty-text");
 		this.error = $("#log-error");
+		this.notice = $("#log-notice");
 		this.count = $("#log-count");
 		this.more = $("#load-more");
 		this.announcer = $("#announcer");
-		this.rows = new Map(); // id -> {ev, li}
-		this.early = new Map(); // id -> a change that came before its event
+		this.rows = new Map(); // id -> {ev, li, tick, leaseTimer}
+		this.early = new Map(); // id -> {patch, tick}: changes that came before their event
+		// Counts the news from the stream and from actions here; a row keeps
+		// the tick of its latest, so that a list asked for before it does not
+		// undo it (see upsert).
+		this.clock = 0;
 		this.nextCursor = null;
 		this.loadToken = 0;
 		this.phase = "idle"; // idle | no-key | auth | loading | ready | failed
@@ -37,12 +43,14 @@ export class EventLog extends EventTarget {
 	reset(phase = "idle") {
 		this.loadToken++;
 		clearTimeout(this.retryTimer);
+		for (const row of this.rows.values()) clearTimeout(row.leaseTimer);
 		this.rows.clear();
 		this.early.clear();
 		this.list.replaceChildren();
 		this.nextCursor = null;
 		this.more.hidden = true;
 		this.showError("");
+		this.showNotice("");
 		this.phase = phase;
 		this.refresh();
 	}
@@ -71,10 +79,11 @@ export class EventLog extends EventTarget {
 		const token = ++this.loadToken;
 		if (this.phase !== "ready") { this.phase = "loading"; this.refresh(); }
 		const status = this.filters.status === "all" ? "all" : this.filters.status;
+		const since = this.clock;
 		try {
 			const page = await api("GET", "/inbox" + query({ status, order: "desc", limit: PAGE, ...this.serverFilters() }));
 			if (token !== this.loadToken) return;
-			for (const ev of page.events) this.upsert(ev, { live: false });
+			for (const ev of page.events) this.upsert(ev, { since });
 			if (this.nextCursor === null || this.phase !== "ready") this.nextCursor = page.next_cursor;
 			this.phase = "ready";
 			this.showError("");
@@ -94,10 +103,11 @@ export class EventLog extends EventTarget {
 		if (!this.nextCursor) return;
 		const token = this.loadToken;
 		this.more.disabled = true;
+		const since = this.clock;
 		try {
 			const page = await api("GET", "/inbox" + query({ status: this.filters.status, order: "desc", limit: PAGE, cursor: this.nextCursor, ...this.serverFilters() }));
 			if (token !== this.loadToken) return;
-			for (const ev of page.events) this.upsert(ev, { live: false });
+			for (const ev of page.events) this.upsert(ev, { since });
 			this.nextCursor = page.next_cursor;
 		} catch (e) {
 			if (e.status !== 401) this.showError(`Could not load older events: ${e.message}`);
@@ -111,40 +121,57 @@ export class EventLog extends EventTarget {
 
 	applyChange(kind, data) {
 		if (!data || typeof data.id !== "string") return;
+		const tick = ++this.clock;
 		if (kind === "event.created") {
-			const isNew = !this.rows.has(data.id);
-			this.upsert(data, { live: true });
-			if (isNew && this.matches(data)) this.announce(data);
+			// a row already there knows at least as much as the event's creation
+			if (!this.rows.has(data.id)) {
+				this.upsert(data, { live: true, tick });
+				if (this.matches(data)) this.announce(data);
+			}
 		} else {
+			const patch = changePatch(kind, data);
+			if (!patch) return;
 			const row = this.rows.get(data.id);
 			if (row) {
-				this.upsert({ ...row.ev, status: data.status, acked_at: data.acked_at ?? row.ev.acked_at }, { live: false });
+				this.upsert({ ...row.ev, ...patch }, { tick });
 			} else {
 				// the list may still be on its way with this event in it
-				this.early.set(data.id, data);
+				const prev = this.early.get(data.id);
+				this.early.delete(data.id);
+				this.early.set(data.id, { patch: { ...(prev && prev.patch), ...patch }, tick });
 				if (this.early.size > 1000) this.early.delete(this.early.keys().next().value);
 			}
 		}
 		this.refresh();
 	}
 
-	// Adds or updates one event; a status never goes back (pending <
-	// acknowledged < deleted), whichever of list and stream comes first.
-	upsert(ev, { live }) {
+	// Adds or updates one event. News from the stream or from an action
+	// here comes with its `tick`; a list page with `since`, the clock when
+	// it was asked for. A status never goes back from acknowledged or
+	// deleted; between pending, leased and dead, the latest news wins, and
+	// a list is older than what the stream said after it was asked for.
+	upsert(ev, { live = false, tick = 0, since } = {}) {
+		ev = settle(ev);
 		const row = this.rows.get(ev.id);
 		if (row) {
-			if (RANK[ev.status] < RANK[row.ev.status]) return;
-			row.ev = { ...row.ev, ...ev };
+			const was = finality(row.ev.status), now = finality(ev.status);
+			if (now < was) return;
+			if (now === was && since !== undefined && row.tick > since) return;
+			row.ev = ev; // whole: a list's event, or the row's with a change on it
+			row.tick = Math.max(row.tick, tick);
 			this.updateRow(row);
 			return;
 		}
 		const early = this.early.get(ev.id);
 		if (early) {
 			this.early.delete(ev.id);
-			if (RANK[early.status] > RANK[ev.status]) ev = { ...ev, status: early.status, acked_at: early.acked_at ?? ev.acked_at };
+			if ((since === undefined || early.tick > since) && finality(early.patch.status) >= finality(ev.status)) {
+				ev = settle({ ...ev, ...early.patch });
+				tick = Math.max(tick, early.tick);
+			}
 		}
 		const li = this.buildRow(ev);
-		const entry = { ev, li };
+		const entry = { ev, li, tick, leaseTimer: 0 };
 		this.rows.set(ev.id, entry);
 		// ids are ULIDs: they sort by creation time. Newest first.
 		let before = null;
@@ -153,16 +180,33 @@ export class EventLog extends EventTarget {
 		}
 		this.list.insertBefore(li, before);
 		li.hidden = !this.matches(ev);
+		this.watchLease(entry);
 		if (live) {
 			li.classList.add("fresh");
 			requestAnimationFrame(() => requestAnimationFrame(() => li.classList.remove("fresh")));
 		}
 		if (this.rows.size > MAX_ROWS) {
 			const last = this.list.lastElementChild;
+			clearTimeout(this.rows.get(last.dataset.id).leaseTimer);
 			this.rows.delete(last.dataset.id);
 			last.remove();
 			this.nextCursor = null; // older pages no longer line up
 		}
+	}
+
+	// The stream says nothing when a lease runs out: the row turns pending
+	// by itself then (as the server counts it), and "lease-ended" is sent.
+	watchLease(row) {
+		clearTimeout(row.leaseTimer);
+		const left = leaseLeft(row.ev);
+		if (left === null) return;
+		row.leaseTimer = setTimeout(() => {
+			if (this.rows.get(row.ev.id) !== row) return;
+			row.ev = settle(row.ev);
+			this.updateRow(row);
+			this.refresh();
+			if (row.ev.status !== "leased") this.dispatchEvent(new Event("lease-ended"));
+		}, left + 50);
 	}
 
 	// ---- rows ---------------------------------------------------------------
@@ -191,14 +235,21 @@ export class EventLog extends EventTarget {
 			ev.source ? h("span", {}, h("span", { class: "k" }, "source "), ev.source) : null,
 			ev.topic ? h("span", {}, h("span", { class: "k" }, "topic "), ev.topic) : null,
 			!ev.source && !ev.topic ? h("span", {}, "No source or topic") : null);
+		const note = statusNote(ev);
+		const status = h("span", { class: "event-status" },
+			h("span", { class: `badge badge-${ev.status}` }, statusLabel(ev.status)),
+			note.until ? h("span", { class: "status-note" }, "until ",
+				h("time", { datetime: note.until, title: note.until }, formatTime(note.until))) : null,
+			note.count ? h("span", { class: "status-note" }, note.count) : null);
 		toggle.replaceChildren(
-			h("span", { class: `badge badge-${ev.status}` }, STATUS_LABEL[ev.status] || ev.status),
+			status,
 			h("span", { class: "event-main" }, title, meta),
 			h("time", { class: "event-time", datetime: ev.created_at, title: ev.created_at },
 				formatTime(ev.created_at),
 				svgIcon("chevron", "M9 5l7 7-7 7")));
+		const noteText = statusNoteText(ev);
 		toggle.setAttribute("aria-label",
-			`${STATUS_LABEL[ev.status]} event ${ev.type || "without type"}` +
+			`${statusLabel(ev.status)}${noteText ? ` (${noteText})` : ""} event ${ev.type || "without type"}` +
 			`${ev.source ? `, source ${ev.source}` : ""}${ev.topic ? `, topic ${ev.topic}` : ""}, ${formatTime(ev.created_at)}`);
 
 		// A button that does not apply leaves an invisible placeholder of
@@ -206,11 +257,19 @@ export class EventLog extends EventTarget {
 		const actions = li.querySelector(".event-actions");
 		const spacer = (cls, text) => h("span", { class: `button button-small ${cls} spacer`, "aria-hidden": "true" }, text);
 		const buttons = [];
-		if (ev.status === "pending") {
+		if (ev.status === "pending" || ev.status === "leased") {
 			buttons.push(h("button", {
 				type: "button", class: "button button-small", "data-action": "ack",
 				"aria-label": `Acknowledge ${ev.id}`, onclick: (e) => this.ack(ev.id, e.currentTarget),
 			}, "Acknowledge"));
+		} else if (ev.status === "dead") {
+			// in the Acknowledge column, as wide as that button
+			buttons.push(h("span", { class: "action-slot" },
+				h("button", {
+					type: "button", class: "button button-small", "data-action": "redrive",
+					"aria-label": `Redrive ${ev.id}`, onclick: (e) => this.redrive(ev.id, e.currentTarget),
+				}, "Redrive"),
+				spacer("", "Acknowledge")));
 		} else {
 			buttons.push(spacer("", "Acknowledge"));
 		}
@@ -235,6 +294,7 @@ export class EventLog extends EventTarget {
 	updateRow(row) {
 		this.fillRow(row.li, row.ev);
 		row.li.hidden = !this.matches(row.ev);
+		this.watchLease(row);
 	}
 
 	fillDetail(detail, ev) {
@@ -244,6 +304,9 @@ export class EventLog extends EventTarget {
 				item("ID", ev.id),
 				item("Received", ev.created_at),
 				item("Acknowledged", ev.acked_at),
+				item("Deliveries", Number.isInteger(ev.delivery_count) ? String(ev.delivery_count) : null),
+				ev.status === "leased" ? item("Lease ends", ev.lease_expires_at) : null,
+				ev.status === "dead" ? item("Dead since", ev.dead_at) : null,
 				item("Source", ev.source),
 				item("Type", ev.type),
 				item("Topic", ev.topic)),
@@ -267,7 +330,7 @@ export class EventLog extends EventTarget {
 		try {
 			const r = await api("POST", `${eventPath(id)}/ack`);
 			const row = this.rows.get(id);
-			if (row) this.upsert({ ...row.ev, status: "acknowledged", acked_at: r.acked_at }, { live: false });
+			if (row) this.upsert({ ...row.ev, status: "acknowledged", acked_at: r.acked_at }, { tick: ++this.clock });
 			this.showError("");
 			this.dispatchEvent(new Event("changed"));
 		} catch (e) {
@@ -307,9 +370,32 @@ export class EventLog extends EventTarget {
 		this.refresh();
 	}
 
+	// POST /inbox/{id}/redrive: a dead event becomes pending again, with
+	// its delivery count back at 0.
+	async redrive(id, button) {
+		button.disabled = true;
+		try {
+			const r = await api("POST", `${eventPath(id)}/redrive`);
+			const row = this.rows.get(id);
+			// unless the stream has moved it on already (a worker leased it)
+			if (row && row.ev.status === "dead") {
+				this.upsert({ ...row.ev, status: r.status, delivery_count: r.delivery_count, dead_at: null }, { tick: ++this.clock });
+			}
+			this.showError("");
+			this.showNotice(`Redriven: ${id} is pending again.`);
+			this.dispatchEvent(new Event("changed"));
+		} catch (e) {
+			button.disabled = false;
+			this.showNotice("");
+			if (e.status === 404) this.markDeleted(id);
+			else if (e.status !== 401) this.showError(`Could not redrive ${id}: ${e.message}`);
+		}
+		this.refresh();
+	}
+
 	markDeleted(id) {
 		const row = this.rows.get(id);
-		if (row) this.upsert({ ...row.ev, status: "deleted" }, { live: false });
+		if (row) this.upsert({ ...row.ev, status: "deleted" }, { tick: ++this.clock });
 	}
 
 	// ---- feedback -----------------------------------------------------------
@@ -317,6 +403,14 @@ export class EventLog extends EventTarget {
 	showError(msg) {
 		this.error.textContent = msg;
 		this.error.hidden = !msg;
+	}
+
+	// What an action did, for a while. (The element stays in place, empty
+	// and flat, so that screen readers hear it change.)
+	showNotice(msg) {
+		clearTimeout(this.noticeTimer);
+		this.notice.textContent = msg;
+		if (msg) this.noticeTimer = setTimeout(() => this.showNotice(""), NOTICE_FOR);
 	}
 
 	// Screen readers hear new events, at most one message every 2 s.

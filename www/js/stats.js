@@ -12,11 +12,15 @@ const EVERY = 10000;
 const GAP_LOCAL = 1000;
 const GAP_STREAM = 5000;
 const TOP_SOURCES = 5;
+// the cards, by their field in GET /stats
+const COUNTS = ["pending", "leased", "dead", "acknowledged", "total"];
 
 export class Stats {
 	constructor() {
 		this.el = {
 			pending: $("#stat-pending"),
+			leased: $("#stat-leased"),
+			dead: $("#stat-dead"),
 			acknowledged: $("#stat-acknowledged"),
 			total: $("#stat-total"),
 			sources: $("#stat-sources"),
@@ -52,7 +56,8 @@ export class Stats {
 		this.stop();
 		this.data = null;
 		this.setStale("");
-		for (const k of ["pending", "acknowledged", "total"]) this.el[k].textContent = "—";
+		for (const k of COUNTS) this.el[k].textContent = "—";
+		this.el.dead.closest(".stat").classList.remove("stat-alert");
 		this.el.sources.replaceChildren(h("li", { class: "muted" }, "—"));
 		if (this.plot) { this.plot.destroy(); this.plot = null; }
 		this.el.chartEmpty.hidden = false;
@@ -99,9 +104,9 @@ export class Stats {
 
 	render(s) {
 		this.data = s;
-		this.el.pending.textContent = formatNumber(s.pending);
-		this.el.acknowledged.textContent = formatNumber(s.acknowledged);
-		this.el.total.textContent = formatNumber(s.total);
+		for (const k of COUNTS) this.el[k].textContent = formatNumber(s[k]);
+		// dead events wait for someone to redrive them: the card says so
+		this.el.dead.closest(".stat").classList.toggle("stat-alert", s.dead > 0);
 		this.renderSources(Array.isArray(s.by_source) ? s.by_source : []);
 		this.renderChart(Array.isArray(s.per_minute) ? s.per_minute : []);
 	}

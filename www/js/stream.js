@@ -8,8 +8,7 @@
 // States: connecting, connected, reconnecting, offline.
 
 import { api, query, getApiKey, rel } from "./api.js";
-
-const KINDS = ["event.created", "event.acknowledged", "event.deleted"];
+import { CHANGE_KINDS } from "./status.js";
 
 export class LiveStream extends EventTarget {
 	constructor() {
@@ -73,7 +72,7 @@ export class LiveStream extends EventTarget {
 			this.es = null;
 			this.diagnose();
 		};
-		for (const kind of KINDS) {
+		for (const kind of CHANGE_KINDS) {
 			es.addEventListener(kind, (e) => {
 				if (es !== this.es) return;
 				if (e.lastEventId) this.lastId = e.lastEventId;
