@@ -67,9 +67,14 @@ DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 # The browser tests drive Debian's Chromium.
 BROWSER_PACKAGES = chromium fonts-dejavu-core
 
+# make dev-apache, make dev-cgi and the API tests against Apache: Apache
+# (mod_proxy_fcgi, mod_cgid), and spawn-fcgi and multiwatch, which start
+# and watch the responders for mod_proxy_fcgi.
+APACHE_PACKAGES = apache2 spawn-fcgi multiwatch
+
 .PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
 	test-unit test-api test-crash test-contention fuzz lint status health-check clean bench \
-	coverage
+	coverage dev-apache dev-cgi install uninstall
 
 all: build
 
@@ -158,6 +163,36 @@ dev: deps build vendor
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
 		lighttpd -D -f lighttpd.conf
 
+# Apache with mod_proxy_fcgi in the foreground on PORT, the responders
+# started and watched by deploy/apache/zs-responders. Needs root (Apache
+# runs its workers as ZS_APACHE_USER, www-data by default).
+dev-apache: deps build vendor
+	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
+	@$(MAKE) --no-print-directory db-init
+	@mkdir -p $(RUN_DIR)
+	@echo "ZapStream (Apache, FastCGI) on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
+	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
+	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
+		deploy/apache/run fcgi
+
+# Apache with mod_cgid in the foreground on PORT, serving the shared-host
+# layout (deploy/cgi: .htaccess, cgi-bin/) from $(RUN_DIR)/site: a process
+# per request, run as ZS_APACHE_USER, which is given the database's
+# directory (as on a real host).
+dev-cgi: deps build vendor
+	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
+	@$(MAKE) --no-print-directory db-init
+	@mkdir -p $(RUN_DIR)
+	@u=$${ZS_APACHE_USER:-www-data}; d=$$(dirname "$(DATABASE_PATH)"); \
+	echo "giving $$d to $$u: the CGI programs run as $$u"; \
+	chown -R "$$u:" "$$d" && chmod 700 "$$d"
+	@echo "ZapStream (Apache, CGI) on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
+	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
+	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
+		deploy/apache/run cgi
+
 quickstart: deps env-setup build db-init test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
@@ -188,6 +223,7 @@ health-check:
 test: deps build vendor
 	@command -v chromium >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="$(BROWSER_PACKAGES)" deps
+	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
 	@$(MAKE) --no-print-directory O=$(O)/asan SAN=1 build
 	@tests/run-all "$(CURDIR)/$(O)/bin" "$(CURDIR)/$(O)/asan/bin"
 
@@ -254,6 +290,56 @@ coverage:
 	gcovr --root . --object-directory $(O)/cov/obj --filter fcgi/ \
 		--txt $(O)/coverage.txt --html-details $(O)/coverage.html
 	@cat $(O)/coverage.txt; echo "report: $(O)/coverage.html"
+
+# ---- Install ---------------------------------------------------------------
+
+# make install PREFIX=/usr/local DESTDIR=: zs-admin in BINDIR, the
+# responders in LIBEXECDIR, www/, sql/ and the sample configurations in
+# SHAREDIR, the systemd unit (lighttpd and the responders) in UNITDIR, and
+# a settings file in SYSCONFDIR (kept if it exists). See DEPLOY.md.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/zapstream
+SHAREDIR   ?= $(PREFIX)/share/zapstream
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc/zapstream
+RESPONDERS  = $(filter-out zs-admin,$(PROGS))
+
+install: build vendor
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(SHAREDIR)/sql/migrations $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SHAREDIR)/deploy/apache $(DESTDIR)$(SHAREDIR)/deploy/cgi \
+		$(DESTDIR)$(SHAREDIR)/deploy/nginx
+	install -m 755 $(O)/bin/zs-admin $(DESTDIR)$(BINDIR)/
+	install -m 755 $(RESPONDERS:%=$(O)/bin/%) $(DESTDIR)$(LIBEXECDIR)/
+	rm -rf $(DESTDIR)$(SHAREDIR)/www
+	cp -R www $(DESTDIR)$(SHAREDIR)/www
+	rm -f $(DESTDIR)$(SHAREDIR)/www/dev-key.json
+	install -m 644 sql/schema.sql $(DESTDIR)$(SHAREDIR)/sql/
+	install -m 644 sql/migrations/*.sql $(DESTDIR)$(SHAREDIR)/sql/migrations/
+	install -m 644 lighttpd.conf $(DESTDIR)$(SHAREDIR)/
+	install -m 644 deploy/apache/zapstream.conf deploy/apache/httpd.conf \
+		$(DESTDIR)$(SHAREDIR)/deploy/apache/
+	install -m 755 deploy/apache/zs-responders deploy/apache/run \
+		$(DESTDIR)$(SHAREDIR)/deploy/apache/
+	install -m 644 deploy/cgi/htaccess deploy/cgi/cgi-bin.htaccess \
+		$(DESTDIR)$(SHAREDIR)/deploy/cgi/
+	install -m 644 deploy/nginx/zapstream.conf $(DESTDIR)$(SHAREDIR)/deploy/nginx/
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		-e 's|@SHAREDIR@|$(SHAREDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		deploy/systemd/zapstream.service >$(DESTDIR)$(UNITDIR)/zapstream.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/zapstream.service
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)
+	@if [ -f $(DESTDIR)$(SYSCONFDIR)/zapstream.env ]; then \
+		echo "keeping $(DESTDIR)$(SYSCONFDIR)/zapstream.env"; \
+	else install -m 600 deploy/systemd/zapstream.env \
+		$(DESTDIR)$(SYSCONFDIR)/zapstream.env; fi
+
+# Removes what install put in place, except the settings and the database.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/zs-admin $(DESTDIR)$(UNITDIR)/zapstream.service
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR)
+	@echo "kept $(DESTDIR)$(SYSCONFDIR) and the database (/var/lib/zapstream)"
 
 clean:
 	rm -rf $(O)

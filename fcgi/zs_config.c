@@ -320,6 +320,8 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    err, errsz) ||
 	    env_long("MAX_DELIVERIES", 5, 1, 1000, &cfg->max_deliveries,
 	    err, errsz) ||
+	    env_long("STREAM_CGI_SECONDS", 60, 1, 3600, &cfg->stream_cgi_s,
+	    err, errsz) ||
 	    env_long("WEBHOOK_TOLERANCE_SECONDS", 300, 1, 86400,
 	    &cfg->hook_tolerance_s, err, errsz) ||
 	    env_long("WEBHOOK_RATE_LIMIT_PER_MINUTE", 600, 0, 1000000,

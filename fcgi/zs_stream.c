@@ -27,6 +27,8 @@ extern char **environ;
 
 static const struct zs_config	*cfg;
 static atomic_long		 open_streams;	/* threads serving a stream */
+static int64_t			 cgi_stream_ms;	/* CGI: STREAM_CGI_SECONDS;
+						   0 under FastCGI */
 
 /* Collects replayed frames (a zs_change_fn). */
 struct replay {
@@ -98,7 +100,7 @@ get_stream(struct zs_req *req)
 	struct zs_hub_pos	 pos;
 	struct zs_buf		 out;
 	const char		*hdr;
-	int64_t			 next_ping;
+	int64_t			 next_ping, end;
 
 	if (zs_query_stream(req->query, &p, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
@@ -131,10 +133,23 @@ get_stream(struct zs_req *req)
 
 	zs_buf_init(&out, 0);
 	next_ping = zs_hub_clock_ms() + cfg->stream_ping_s * 1000;
+	end = cgi_stream_ms > 0 ? zs_hub_clock_ms() + cgi_stream_ms : INT64_MAX;
 	for (;;) {
-		if (zs_hub_wait(&pos, &f, &out, next_ping) == -1) {
+		if (zs_hub_wait(&pos, &f, &out, next_ping < end ? next_ping :
+		    end) == -1) {
 			zs_log("stream fell behind; closing so the client "
 			    "replays");
+			break;
+		}
+		if (out.len == 0 && zs_hub_clock_ms() >= end) {
+			/*
+			 * A CGI stream holds a process: end it, first setting
+			 * the client's Last-Event-ID to the last change this
+			 * stream considered (an id with no data dispatches no
+			 * event), so the reconnect misses nothing.
+			 */
+			zs_buf_printf(&out, "id: %lld\n\n", (long long)pos.seq);
+			send_buf(req, &out);
 			break;
 		}
 		if (out.len == 0) {
@@ -187,6 +202,9 @@ main(void)
 	if (zs_hub_start(cfg) == -1)
 		return 1;
 	if (FCGX_IsCGI()) {
+		/* A CGI stream holds a process and a web server worker for
+		 * as long as it lasts, so it ends and the client reconnects. */
+		cgi_stream_ms = (int64_t)cfg->stream_cgi_s * 1000;
 		zs_app_serve(NULL, environ);
 		return 0;
 	}

@@ -246,3 +246,72 @@ check() {
 	check API_KEYS="sha256:${h%?}g=t"
 	[ "$status" = 1 ]
 }
+
+@test "zs-stats and zs-notfound answer in CGI mode" {
+	cgi zs-stats GET /stats
+	[[ "$output" == "Status: 200 OK"* ]]
+	tail -n 1 <<<"$output" | jq -e '.total >= 1' >/dev/null
+	cgi zs-notfound GET /nope
+	[[ "$output" == "Status: 404 Not Found"* ]]
+	[ "$(tail -n 1 <<<"$output" | jq -r .error.code)" = NOT_FOUND ]
+}
+
+@test "zs-lease answers in CGI mode" {
+	[ -x "$ZS_BIN/zs-lease" ] || skip "zs-lease is not built"
+	cgi zs-lease POST /inbox/lease '{"payload":'
+	[[ "$output" == "Status: 400 Bad Request"* ]]
+	[ "$(tail -n 1 <<<"$output" | jq -r .error.code)" = INVALID_JSON ]
+}
+
+@test "zs-stream in CGI mode streams for STREAM_CGI_SECONDS, then ends with its Last-Event-ID" {
+	cgi zs-events POST /events '{"topic":"cgistream","payload":{}}'
+	seq=$(sqlite3 "$DATABASE_PATH" 'SELECT max(seq) FROM changes')
+	start=$SECONDS
+	output=$(env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" API_KEYS="$API_KEYS" \
+		STREAM_CGI_SECONDS=1 GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+		REQUEST_URI='/inbox/stream?last_event_id=0' QUERY_STRING=last_event_id=0 \
+		HTTP_X_API_KEY=key_a timeout 10 "$ZS_BIN/zs-stream" | tr -d '\r')
+	[ $((SECONDS - start)) -le 3 ]
+	[[ "$output" == "Status: 200 OK"* ]]
+	grep -q '"topic":"cgistream"' <<<"$output"
+	# the last frame: only an id, the newest change this stream considered
+	[ "$(sed '/^$/d' <<<"$output" | tail -n 1)" = "id: $seq" ]
+}
+
+@test "a bad STREAM_CGI_SECONDS stops zs-stream in CGI mode naming it" {
+	run env STREAM_CGI_SECONDS=0 REQUEST_METHOD=GET REQUEST_URI=/inbox/stream \
+		GATEWAY_INTERFACE=CGI/1.1 "$ZS_BIN/zs-stream" </dev/null
+	[ "$status" = 1 ]
+	[ "$output" = "zs-stream: configuration error: STREAM_CGI_SECONDS must be a whole number from 1 to 3600" ]
+}
+
+@test "a chunked body (no CONTENT_LENGTH, as Apache passes one) is read whole in CGI mode" {
+	body='{"topic":"chunked","payload":{"c":1}}'
+	output=$(printf '%s' "$body" | env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
+		API_KEYS="$API_KEYS" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+		REQUEST_URI=/events CONTENT_TYPE=application/json HTTP_TRANSFER_ENCODING=chunked \
+		HTTP_X_API_KEY=key_a "$ZS_BIN/zs-events" | tr -d '\r')
+	[[ "$output" == "Status: 201 Created"* ]]
+}
+
+@test "as nph-*, a responder writes its own status line and closes the connection" {
+	body='{"payload":{}}'
+	output=$(printf '%s' "$body" | env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
+		API_KEYS="$API_KEYS" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+		REQUEST_URI=/events CONTENT_TYPE=application/json CONTENT_LENGTH=${#body} \
+		SERVER_PROTOCOL=HTTP/1.1 SCRIPT_FILENAME=/srv/cgi-bin/nph-zs-events \
+		HTTP_X_API_KEY=key_a HTTP_IDEMPOTENCY_KEY=nph-1 "$ZS_BIN/zs-events" | tr -d '\r')
+	[ "$(head -n 2 <<<"$output")" = $'HTTP/1.1 201 Created\nConnection: close' ]
+}
+
+@test "a reply that needs no body still takes all of it, so Apache gets to send it" {
+	# 200 kB is more than a pipe holds: printf dies of SIGPIPE if the
+	# responder exits without reading the body
+	body=$(head -c 200000 /dev/zero | tr '\0' 'a')
+	printf '%s' "$body" | env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
+		API_KEYS="$API_KEYS" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
+		REQUEST_URI=/events CONTENT_TYPE=text/plain CONTENT_LENGTH=${#body} \
+		HTTP_X_API_KEY=key_a "$ZS_BIN/zs-events" >"$CGI_DB_DIR/out"
+	[ "${PIPESTATUS[0]}" = 0 ]
+	[[ "$(head -n 1 "$CGI_DB_DIR/out")" == "Status: 415"* ]]
+}

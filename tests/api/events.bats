@@ -167,7 +167,7 @@ setup() {
 	expect_error 413 PAYLOAD_TOO_LARGE
 }
 
-@test "lighttpd itself refuses a body far over the cap with 413" {
+@test "the web server itself refuses a body far over the cap with 413" {
 	head -c 2000000 /dev/zero | tr '\0' 'a' >"$BATS_TEST_TMPDIR/huge"
 	req_a POST /events -H 'Content-Type: application/json' --data-binary "@$BATS_TEST_TMPDIR/huge"
 	[ "$status_code" = 413 ]

@@ -57,7 +57,7 @@ still_healthy() {
 	still_healthy
 }
 
-@test "oversized headers are refused by lighttpd with 431" {
+@test "oversized headers are refused by the web server (lighttpd 431, Apache 400)" {
 	big=$(head -c 70000 /dev/zero | tr '\0' 'a')
 	req GET /inbox -H "X-API-Key: $KEY_A" -H "X-Big: $big"
 	[ "$status_code" = 431 ] || [ "$status_code" = 400 ] || [ "$status_code" = 413 ]
@@ -143,13 +143,14 @@ still_healthy() {
 	[ "$(grep -c 'AddressSanitizer\|runtime error' "$ZS_LOG")" = 0 ]
 }
 
-@test "a slow client holding a half-sent request is cut off by lighttpd's read timeout" {
+@test "a slow client holding a half-sent request is cut off by the server's read timeout" {
 	port=${ZS_URL##*:}
 	exec {slow}<>"/dev/tcp/127.0.0.1/$port"
 	printf 'POST /events HTTP/1.1\r\nHost: x\r\nX-API-Key: %s\r\n' "$KEY_A" >&"$slow"
 	# the API answers others meanwhile
 	still_healthy
-	# server.max-read-idle is 30 s: by 40 s the connection must be closed
+	# lighttpd's server.max-read-idle and Apache's RequestReadTimeout are
+	# 30 s: by 40 s the connection must be closed
 	start=$SECONDS
 	while IFS= read -r -t 40 line <&"$slow"; do :; done
 	elapsed=$((SECONDS - start))

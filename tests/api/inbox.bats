@@ -187,6 +187,12 @@ setup() {
 	for id in evt_00000000000000000000000000 evt_nothing nothing "evt_01M8DD205T3HYMWAR1Y2R628D9%00" \
 		"..%2F..%2Fetc%2Fpasswd" "evt_01m8dd205t3hymwar1y2r628d9" "%27%20OR%201%3D1--"; do
 		req_a GET "/inbox/$id"
+		# Apache refuses %00 in a path itself, before a .htaccess (and
+		# so its ErrorDocument) is read: under CGI its 404 is HTML
+		if [ "$ZS_SERVER" = apache-cgi ] && [[ "$id" == *%00 ]]; then
+			[ "$status_code" = 404 ]
+			continue
+		fi
 		expect_error 404 NOT_FOUND
 	done
 }

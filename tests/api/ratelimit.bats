@@ -27,7 +27,8 @@ burst() {
 }
 
 @test "the limit holds across four processes per responder" {
-	[ "$(zs_pids zs-inbox | wc -l)" -ge 4 ]
+	# (under CGI each of the 40 requests is a process of its own)
+	! zs_resident || [ "$(zs_pids zs-inbox | wc -l)" -ge 4 ]
 	out=$(burst key_a 40)
 	echo "$out"
 	allowed=$(awk '$1 == 200 {print $2}' <<<"$out")

@@ -96,6 +96,8 @@ setup() {
 }
 
 @test "SIGKILL of responders while clients post loses no event that got a 201" {
+	# under CGI no responder lives long enough to be picked and killed
+	zs_resident || skip "CGI: a process per request"
 	# four clients post for a few seconds, recording every id answered 201
 	for c in 1 2 3 4; do
 		(

@@ -1,20 +1,27 @@
-# Starts and stops a throwaway ZapStream (lighttpd + responders) on a free
-# loopback port with its own database. Sourced by the bats files and by
-# bench/run. Needs ZS_BIN (the responders to run); ZS_ROOT defaults to the
-# checkout. Settings such as API_KEYS or RATE_LIMIT_PER_MINUTE can be set
-# in the environment before zs_start.
+# Starts and stops a throwaway ZapStream (web server + responders) on a
+# free loopback port with its own database. Sourced by the bats files and
+# by bench/run. Needs ZS_BIN (the responders to run); ZS_ROOT defaults to
+# the checkout. Settings such as API_KEYS or RATE_LIMIT_PER_MINUTE can be
+# set in the environment before zs_start. ZS_SERVER chooses the server:
+#   lighttpd     lighttpd.conf, FastCGI (the default)
+#   apache-fcgi  Apache with mod_proxy_fcgi (deploy/apache/run fcgi)
+#   apache-cgi   Apache with mod_cgid and the shared-host .htaccess
+#                (deploy/apache/run cgi): a process per request, run as
+#                ZS_APACHE_USER (www-data), which must own the database
 #
 # After zs_start: ZS_URL, ZS_DIR (database, sockets, log), ZS_LOG,
-# ZS_LIGHTTPD_PID.
+# ZS_LIGHTTPD_PID (the server's main process, whichever server it is).
 
 ZS_ROOT=${ZS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ZS_SERVER=${ZS_SERVER:-lighttpd}
+ZS_APACHE_USER=${ZS_APACHE_USER:-www-data}
 
 # zs_start: starts the server; returns non-zero (with the log) on failure.
 zs_start() {
 	local try port
 	ZS_DIR=$(mktemp -d /tmp/zs.XXXXXX)
 	mkdir -p "$ZS_DIR/run"
-	ZS_LOG=$ZS_DIR/lighttpd.log
+	ZS_LOG=$ZS_DIR/server.log
 	export DATABASE_PATH=${ZS_DATABASE_PATH:-$ZS_DIR/events.db}
 	export API_KEYS=${API_KEYS:-dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b}
 	export RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-1000000}
@@ -22,6 +29,7 @@ zs_start() {
 	if [ -z "${ZS_NO_MIGRATE:-}" ]; then
 		"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null || return 1
 	fi
+	zs_server_owns_database
 	for try in 1 2 3 4 5 6 7 8 9 10; do
 		port=$((20000 + RANDOM % 40000))
 		zs_exec_lighttpd "$port" &
@@ -54,8 +62,46 @@ zs_exec_lighttpd() {
 	done
 	export ZS_ROOT ZS_BIN ZS_RUN=$ZS_DIR/run ZS_BIND=127.0.0.1 PORT=$1 \
 		ZS_PROCS=${ZS_PROCS:-2} \
-		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64))
-	exec lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1
+		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64)) ZS_APACHE_USER
+	case $ZS_SERVER in
+	lighttpd)
+		exec lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1 ;;
+	apache-fcgi|apache-cgi)
+		exec "$ZS_ROOT/deploy/apache/run" "${ZS_SERVER#apache-}" \
+			</dev/null >>"$ZS_LOG" 2>&1 ;;
+	*)
+		echo "ZS_SERVER must be lighttpd, apache-fcgi or apache-cgi" >>"$ZS_LOG"
+		exit 2 ;;
+	esac
+}
+
+# zs_server_owns_database: Apache's workers run as ZS_APACHE_USER, not
+# root: they must reach the sockets and the site in ZS_DIR, and under CGI
+# (where they are the responders) own the database's directory, as
+# DEPLOY.md asks of a real host.
+zs_server_owns_database() {
+	local dir
+	[ "$ZS_SERVER" = lighttpd ] && return 0
+	chmod 711 "$ZS_DIR"
+	[ "$ZS_SERVER" = apache-cgi ] || return 0
+	dir=$(dirname "$DATABASE_PATH")
+	chown -R "$ZS_APACHE_USER:" "$dir"
+	# a test's own directory may sit in bats's private one
+	while dir=$(dirname "$dir") && [ "$dir" != / ]; do
+		chmod o+x "$dir"
+	done
+}
+
+# zs_as_server_user COMMAND...: runs COMMAND as the user the responders
+# run as (ZS_APACHE_USER under CGI; this shell's otherwise), as zs-admin
+# must run so that the files it creates stay theirs.
+zs_as_server_user() {
+	if [ "$ZS_SERVER" = apache-cgi ]; then
+		setpriv --reuid="$ZS_APACHE_USER" --regid="$ZS_APACHE_USER" \
+			--clear-groups -- "$@"
+	else
+		"$@"
+	fi
 }
 
 # zs_wait_healthy: waits up to 10 s for GET /health to answer (200, or
@@ -93,8 +139,8 @@ zs_stop_one() {
 	done
 	kill -9 "$pid" 2>/dev/null || :
 	wait "$pid" 2>/dev/null || :
-	if [ -n "${ZS_KEEP_LOGS:-}" ] && [ -f "$dir/lighttpd.log" ]; then
-		cp "$dir/lighttpd.log" "$ZS_KEEP_LOGS/$(basename "$dir").log"
+	if [ -n "${ZS_KEEP_LOGS:-}" ] && [ -f "$dir/server.log" ]; then
+		cp "$dir/server.log" "$ZS_KEEP_LOGS/$(basename "$dir").log"
 	fi
 	rm -rf "$dir"
 	return 0
@@ -118,11 +164,27 @@ zs_stop_all() {
 	rm -f "$reg"
 }
 
-# zs_pids NAME: the process ids of one responder (zs-events, zs-inbox...).
+# zs_pids NAME: the process ids of one responder (zs-events, zs-inbox...)
+# of this server: under lighttpd its children; under Apache they descend
+# from it through multiwatch (FastCGI) or Apache's own processes (CGI).
 zs_pids() {
-	pgrep -f "$ZS_BIN/$1" | while read -r p; do
-		# only this server's responders: their parent is our lighttpd
-		[ "$(ps -o ppid= -p "$p" | tr -d ' ')" = "$ZS_LIGHTTPD_PID" ] &&
-			echo "$p"
+	local p a i
+	# (under CGI the programs are named nph-zs-*: see deploy/cgi/htaccess)
+	pgrep -x "(nph-)?$1" | while read -r p; do
+		a=$p
+		for i in 1 2 3 4; do
+			a=$(ps -o ppid= -p "$a" | tr -d ' ')
+			[ -n "$a" ] && [ "$a" != 1 ] || break
+			if [ "$a" = "$ZS_LIGHTTPD_PID" ]; then
+				echo "$p"
+				break
+			fi
+		done
 	done
+}
+
+# zs_resident: the responders stay running between requests (FastCGI),
+# rather than a process per request (CGI).
+zs_resident() {
+	[ "$ZS_SERVER" != apache-cgi ]
 }
