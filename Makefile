@@ -241,9 +241,10 @@ test-contention: deps build
 # libFuzzer (clang) on every parse boundary, FUZZ_SECONDS each. New inputs
 # go to $(O)/fuzz/corpus-*; the committed seeds stay in tests/fuzz/corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS  = json query http config sig
-FUZZ_SRC      = zs_auth zs_buf zs_config zs_cursor zs_event zs_http \
-		zs_json zs_log zs_query zs_sig zs_source zs_text zs_time zs_ulid
+FUZZ_TARGETS  = json query http config sig fields
+FUZZ_SRC      = zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
+		zs_fields zs_http zs_json zs_log zs_query zs_sig zs_source \
+		zs_text zs_time zs_ulid
 fuzz:
 	@command -v clang >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="clang libclang-rt-14-dev" deps

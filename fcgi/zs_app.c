@@ -29,6 +29,30 @@ static struct {
 	struct zs_config	 cfg;
 } app;
 
+int
+zs_req_fields(struct zs_req *req, const struct zs_field *fields, size_t n,
+    struct zs_field_value *vals, const char *what)
+{
+	struct zs_details	 d;
+	enum zs_fields_rc	 rc;
+	char			 msg[128];
+
+	zs_details_init(&d);
+	rc = zs_fields_check(req->body, req->body_len, fields, n, vals, &d,
+	    msg, sizeof(msg));
+	if (rc == ZS_FIELDS_JSON)
+		zs_reply_error(req, ZS_ERR_INVALID_JSON, msg, NULL);
+	else if (rc == ZS_FIELDS_NOMEM)
+		zs_reply_error(req, ZS_ERR_INTERNAL, msg, NULL);
+	else if (rc == ZS_FIELDS_INVALID) {
+		snprintf(msg, sizeof(msg), "the %s is not valid; see details",
+		    what);
+		zs_reply_error(req, ZS_ERR_VALIDATION_FAILED, msg, &d);
+	}
+	zs_details_free(&d);
+	return rc == ZS_FIELDS_OK ? 0 : -1;
+}
+
 const char *
 zs_req_param(const struct zs_req *req, const char *name)
 {

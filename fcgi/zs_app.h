@@ -13,6 +13,7 @@
 #include "zs_buf.h"
 #include "zs_config.h"
 #include "zs_details.h"
+#include "zs_fields.h"
 #include "zs_http.h"
 #include "zs_ratelimit.h"
 #include "zs_store.h"
@@ -105,6 +106,14 @@ void	 zs_app_serve(void *io, char **envp);
 void	 zs_app_default_sigterm(void);
 /* Answers a request 503 UNAVAILABLE with message, without parsing it. */
 void	 zs_app_refuse(void *io, char **envp, const char *message);
+
+/*
+ * Checks the body against a field table (zs_fields.h) into vals. Returns
+ * 0, or -1 after replying 400 INVALID_JSON or 422 VALIDATION_FAILED ("the
+ * <what> is not valid; see details").
+ */
+int	 zs_req_fields(struct zs_req *, const struct zs_field *fields,
+	    size_t n, struct zs_field_value *vals, const char *what);
 
 /* A request parameter (CGI variable) or NULL. */
 const char *zs_req_param(const struct zs_req *, const char *name);

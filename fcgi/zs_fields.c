@@ -115,49 +115,40 @@ check_members(const char *min, size_t len, const struct zs_field *fields,
 			zs_details_add(d, fields[i].name, "is required");
 }
 
-int
-zs_fields_parse(struct zs_req *req, const struct zs_field *fields,
-    size_t n, struct zs_field_value *vals, const char *what)
+enum zs_fields_rc
+zs_fields_check(const char *body, size_t len, const struct zs_field *fields,
+    size_t n, struct zs_field_value *vals, struct zs_details *d,
+    char *msg, size_t msgsz)
 {
-	struct zs_details	 d;
 	enum zs_json_rc		 jrc;
-	char			*min, msg[128];
+	enum zs_fields_rc	 rc = ZS_FIELDS_INVALID;
+	char			*min;
 	size_t			 minlen = 2, erroff;
-	int			 ret = -1;
 
-	if (n > 0)
-		memset(vals, 0, n * sizeof(*vals));
 	if (n > ZS_FIELDS_MAX)
 		abort();	/* a table too long for check_members */
-	if ((min = malloc(req->body ? req->body_len + 1 : 3)) == NULL) {
-		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
-		return -1;
+	if (n > 0)
+		memset(vals, 0, n * sizeof(*vals));
+	if ((min = malloc(body ? len + 1 : 3)) == NULL) {
+		snprintf(msg, msgsz, "out of memory");
+		return ZS_FIELDS_NOMEM;
 	}
-	zs_details_init(&d);
-	if (req->body == NULL)
+	if (body == NULL)
 		memcpy(min, "{}", 3);
-	else if ((jrc = zs_json_check(req->body, req->body_len, min, &minlen,
-	    &erroff)) != ZS_JSON_OK) {
-		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
-		    "(at byte %zu)", zs_json_strerror(jrc), erroff);
-		zs_reply_error(req, ZS_ERR_INVALID_JSON, msg, NULL);
+	else if ((jrc = zs_json_check(body, len, min, &minlen, &erroff)) !=
+	    ZS_JSON_OK) {
+		snprintf(msg, msgsz, "the body is not valid JSON: %s (at byte "
+		    "%zu)", zs_json_strerror(jrc), erroff);
+		rc = ZS_FIELDS_JSON;
 		goto out;
 	}
-	if (min[0] != '{') {
-		zs_reply_invalid(req, ZS_ERR_VALIDATION_FAILED, "body",
-		    "must be a JSON object");
-		goto out;
-	}
-	check_members(min, minlen, fields, n, vals, &d);
-	if (d.n > 0) {
-		snprintf(msg, sizeof(msg), "the %s is not valid; see details",
-		    what);
-		zs_reply_error(req, ZS_ERR_VALIDATION_FAILED, msg, &d);
-		goto out;
-	}
-	ret = 0;
+	if (min[0] != '{')
+		zs_details_add(d, "body", "must be a JSON object");
+	else
+		check_members(min, minlen, fields, n, vals, d);
+	if (d->n == 0)
+		rc = ZS_FIELDS_OK;
 out:
-	zs_details_free(&d);
 	free(min);
-	return ret;
+	return rc;
 }

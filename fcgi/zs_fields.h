@@ -1,14 +1,15 @@
 /*
  * zs_fields: small JSON object bodies (the lease endpoints', an ack's)
  * checked against a table of fields into plain values. Each problem
- * becomes one {field, message} detail of a 422.
+ * becomes one {field, message} detail of a 422. Replies are not made
+ * here: zs_req_fields() in zs_app.c makes them.
  */
 #ifndef ZS_FIELDS_H
 #define ZS_FIELDS_H
 
 #include <stddef.h>
 
-#include "zs_app.h"
+#include "zs_details.h"
 #include "zs_text.h"
 
 #define ZS_FIELDS_MAX	 16	/* fields in one table */
@@ -36,14 +37,23 @@ struct zs_field_value {
 	size_t	 len;				/* bytes in s */
 };
 
+enum zs_fields_rc {
+	ZS_FIELDS_OK = 0,
+	ZS_FIELDS_JSON,		/* not one JSON text: msg says why (400) */
+	ZS_FIELDS_INVALID,	/* the wrong shape: d lists each field (422) */
+	ZS_FIELDS_NOMEM,	/* msg says so (500) */
+};
+
 /*
- * Checks the request body (none is an empty object) as a JSON object
- * whose members are among fields[0..n) (n <= ZS_FIELDS_MAX), filling vals[i] for fields[i].
- * Returns 0, or -1 after replying 400 INVALID_JSON or 422
- * VALIDATION_FAILED with "the <what> is not valid; see details".
+ * Checks a request body (NULL: none, read as an empty object) as a JSON
+ * object whose members are among fields[0..n) (n <= ZS_FIELDS_MAX),
+ * filling vals[i] for fields[i]. Problems go to d (one detail each) or,
+ * for a body that is not JSON, to msg.
  */
-int	 zs_fields_parse(struct zs_req *, const struct zs_field *fields,
-	    size_t n, struct zs_field_value *vals, const char *what);
+enum zs_fields_rc zs_fields_check(const char *body, size_t len,
+	    const struct zs_field *fields, size_t n,
+	    struct zs_field_value *vals, struct zs_details *d, char *msg,
+	    size_t msgsz);
 /* Reads a JSON number's text as a whole number in [min, max]; 0 or -1. */
 int	 zs_fields_int(const char *text, size_t len, long min, long max,
 	    long *out);

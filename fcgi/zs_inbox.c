@@ -14,7 +14,6 @@
 #include "zs_app.h"
 #include "zs_cursor.h"
 #include "zs_event.h"
-#include "zs_fields.h"
 #include "zs_json.h"
 #include "zs_query.h"
 #include "zs_time.h"
@@ -160,7 +159,7 @@ ack_event(struct zs_req *req)
 	int			 lost;
 
 	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_fields_parse(req, ack_fields, NFIELDS(ack_fields), v,
+	    zs_req_fields(req, ack_fields, NFIELDS(ack_fields), v,
 	    "acknowledgement") == -1)
 		return;
 	rc = zs_store_ack(req->tenant, id, v[0].given ? v[0].s : NULL,
@@ -182,7 +181,7 @@ extend_lease(struct zs_req *req)
 	int64_t			 until;
 
 	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_fields_parse(req, extend_fields, NFIELDS(extend_fields), v,
+	    zs_req_fields(req, extend_fields, NFIELDS(extend_fields), v,
 	    "extension") == -1)
 		return;
 	rc = zs_store_extend(req->tenant, id, v[0].s, v[1].n, &until);
@@ -202,7 +201,7 @@ release_lease(struct zs_req *req)
 	int64_t			 visible;
 
 	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_fields_parse(req, release_fields, NFIELDS(release_fields), v,
+	    zs_req_fields(req, release_fields, NFIELDS(release_fields), v,
 	    "release") == -1)
 		return;
 	rc = zs_store_release(req->tenant, id, v[0].s,
@@ -220,7 +219,7 @@ redrive_event(struct zs_req *req)
 	const char		*id;
 
 	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_fields_parse(req, NULL, 0, NULL, "redrive") == -1)
+	    zs_req_fields(req, NULL, 0, NULL, "redrive") == -1)
 		return;
 	if ((rc = zs_store_redrive(req->tenant, id)) != ZS_STORE_OK)
 		zs_reply_store(req, rc);

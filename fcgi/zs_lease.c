@@ -12,7 +12,6 @@
 
 #include "zs_app.h"
 #include "zs_event.h"
-#include "zs_fields.h"
 #include "zs_hub.h"
 #include "zs_query.h"
 #include "zs_sse.h"
@@ -134,7 +133,7 @@ post_lease(struct zs_req *req)
 		    qe.message);
 		return;
 	}
-	if (zs_fields_parse(req, fields, F__MAX, v, "lease request") == -1)
+	if (zs_req_fields(req, fields, F__MAX, v, "lease request") == -1)
 		return;
 	memset(&p, 0, sizeof(p));
 	p.limit = v[F_LIMIT].given ? v[F_LIMIT].n : DEFAULT_LIMIT;
