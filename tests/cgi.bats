@@ -209,7 +209,7 @@ check() {
 		printf '%s' "${4:-}" | env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" \
 			API_KEYS="$API_KEYS" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD="$2" \
 			REQUEST_URI="$3" QUERY_STRING="${5:-}" CONTENT_TYPE=application/json \
-			CONTENT_LENGTH=${#4} HTTP_X_API_KEY=key_a HTTP_IDEMPOTENCY_KEY=vg-1 \
+			CONTENT_LENGTH=${#4} HTTP_X_API_KEY=key_a HTTP_IDEMPOTENCY_KEY=${VG_IDEM:-vg-1} \
 			valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 			--error-exitcode=99 "$ZS_BIN/$1" 2>&1 >/dev/null
 	}
@@ -225,6 +225,32 @@ check() {
 	run vg zs-inbox POST /inbox/ack "{\"ids\":[\"$id\",\"x\"]}"
 	[ "$status" = 0 ] || { echo "$output"; false; }
 	run vg zs-inbox GET /inbox '' 'topic=vg&status=all&limit=1'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	# leases: take one, extend, release, lease again (a long poll that
+	# finds it at once, then one that waits a second on its own hub
+	# threads), acknowledge with the lease; redrive of a live event
+	VG_IDEM=vg-lease run vg zs-events POST /events '{"topic":"vg-lease","payload":{}}'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	id=$(sqlite3 "$DATABASE_PATH" "SELECT id FROM events WHERE topic = 'vg-lease'")
+	run vg zs-lease POST /inbox/lease '{"topic":"vg-lease","limit":5}'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	lid=$(sqlite3 "$DATABASE_PATH" "SELECT lease_id FROM events WHERE id = '$id'")
+	[[ "$lid" == lse_* ]]
+	run vg zs-inbox POST "/inbox/$id/extend" "{\"lease_id\":\"$lid\",\"visibility_timeout\":60}"
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	run vg zs-inbox POST "/inbox/$id/release" "{\"lease_id\":\"$lid\"}"
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	run vg zs-lease POST /inbox/lease '{"topic":"vg-lease","wait":2}'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	run vg zs-lease POST /inbox/lease '{"topic":"vg-lease","wait":1}'
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	lid=$(sqlite3 "$DATABASE_PATH" "SELECT lease_id FROM events WHERE id = '$id'")
+	run vg zs-inbox POST "/inbox/$id/redrive" ''
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	run vg zs-inbox POST "/inbox/$id/ack" "{\"lease_id\":\"$lid\"}"
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	[ "$(sqlite3 "$DATABASE_PATH" "SELECT delivery_count, acked_at IS NOT NULL FROM events WHERE id = '$id'")" = "2|1" ]
+	run vg zs-stats GET /stats
 	[ "$status" = 0 ] || { echo "$output"; false; }
 }
 
