@@ -52,8 +52,8 @@ endif
 # The shared core: every responder links all of it.
 CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
 	  zs_fields zs_http zs_hub zs_json zs_log zs_query zs_ratelimit \
-	  zs_reply zs_sig zs_source zs_sse zs_sqlite_lease zs_store_sqlite \
-	  zs_text zs_time zs_token zs_ulid zs_writer
+	  zs_reply zs_sig zs_source zs_sse zs_sqlite_lease zs_store \
+	  zs_store_sqlite zs_text zs_time zs_token zs_ulid zs_writer
 PROGS   = zs-events zs-inbox zs-lease zs-stream zs-stats zs-health zs-hooks \
 	  zs-notfound zs-admin
 CORE_O  = $(CORE:%=$(O)/obj/%.o)

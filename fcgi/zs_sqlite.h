@@ -1,8 +1,9 @@
 /*
  * zs_sqlite: the SQLite store's inside, shared by its files and by nothing
- * else (responders include zs_store.h only). zs_store_sqlite.c owns the
- * connection and the one table of statements, indexed by enum stmt and
- * prepared once; zs_sqlite_lease.c implements leases with them.
+ * else (responders include zs_store.h only; zs_store.c reaches these
+ * through zs_sqlite_ops). zs_store_sqlite.c owns the connection and the one
+ * table of statements, indexed by enum stmt and prepared once;
+ * zs_sqlite_lease.c implements leases with them.
  */
 #ifndef ZS_SQLITE_H
 #define ZS_SQLITE_H
@@ -60,6 +61,41 @@ enum stmt {
 	ST_REDRIVE,
 	ST__MAX
 };
+
+/* The zs_store.h calls, as zs_sqlite_ops provides them. */
+enum zs_store_rc zs_sqlite_open(const struct zs_config *);
+void		 zs_sqlite_close(void);
+enum zs_store_rc zs_sqlite_ping(void);
+enum zs_store_rc zs_sqlite_insert_batch(const struct zs_new_event *const *,
+		    struct zs_inserted *, enum zs_store_rc *, size_t);
+enum zs_store_rc zs_sqlite_list(const char *, const struct zs_list_params *,
+		    zs_event_fn, void *, int *, int64_t *);
+enum zs_store_rc zs_sqlite_get(const char *, const char *, zs_event_fn,
+		    void *);
+enum zs_store_rc zs_sqlite_ack(const char *, const char *, const char *,
+		    int64_t *, int *);
+enum zs_store_rc zs_sqlite_ack_batch(const char *, const char *const *,
+		    size_t, int *);
+enum zs_store_rc zs_sqlite_delete(const char *, const char *);
+enum zs_store_rc zs_sqlite_purge(int64_t, long, long *);
+enum zs_store_rc zs_sqlite_data_version(int64_t *);
+enum zs_store_rc zs_sqlite_last_change(int64_t *);
+enum zs_store_rc zs_sqlite_changes(const char *, int64_t, int64_t, long,
+		    zs_change_fn, void *, long *);
+enum zs_store_rc zs_sqlite_stats(const char *, int64_t, struct zs_stats *);
+enum zs_store_rc zs_sqlite_tokens(zs_token_fn, void *);
+enum zs_store_rc zs_sqlite_token_put(const char *, const char *,
+		    const char *, int);
+enum zs_store_rc zs_sqlite_migrate(const struct zs_config *, const char *,
+		    int *, int *);
+enum zs_store_rc zs_sqlite_lease(const char *,
+		    const struct zs_lease_params *, zs_event_fn, void *, long *,
+		    int64_t *);
+enum zs_store_rc zs_sqlite_extend(const char *, const char *, const char *,
+		    long, int64_t *);
+enum zs_store_rc zs_sqlite_release(const char *, const char *,
+		    const char *, long, int64_t *);
+enum zs_store_rc zs_sqlite_redrive(const char *, const char *);
 
 /* The settings the store was opened with (NULL before). */
 const struct zs_config *zs_sql_cfg(void);

@@ -174,7 +174,7 @@ next_visible(const char *tenant, int64_t now, int64_t *next_ms)
 }
 
 enum zs_store_rc
-zs_store_lease(const char *tenant, const struct zs_lease_params *p,
+zs_sqlite_lease(const char *tenant, const struct zs_lease_params *p,
     zs_event_fn fn, void *arg, long *n, int64_t *next_ms)
 {
 	enum zs_store_rc	 rc;
@@ -252,7 +252,7 @@ change_lease(enum stmt s, const char *tenant, const char *id,
 }
 
 enum zs_store_rc
-zs_store_extend(const char *tenant, const char *id, const char *lease_id,
+zs_sqlite_extend(const char *tenant, const char *id, const char *lease_id,
     long visibility_s, int64_t *expires_ms)
 {
 	int64_t	 now = zs_time_now_ms();
@@ -263,7 +263,7 @@ zs_store_extend(const char *tenant, const char *id, const char *lease_id,
 }
 
 enum zs_store_rc
-zs_store_release(const char *tenant, const char *id, const char *lease_id,
+zs_sqlite_release(const char *tenant, const char *id, const char *lease_id,
     long delay_s, int64_t *visible_ms)
 {
 	int64_t	 now = zs_time_now_ms();
@@ -274,7 +274,7 @@ zs_store_release(const char *tenant, const char *id, const char *lease_id,
 }
 
 enum zs_store_rc
-zs_store_redrive(const char *tenant, const char *id)
+zs_sqlite_redrive(const char *tenant, const char *id)
 {
 	enum zs_store_rc	 rc;
 

@@ -13,6 +13,7 @@
 
 #include "zs_log.h"
 #include "zs_sqlite.h"
+#include "zs_store_ops.h"
 #include "zs_time.h"
 
 /* The schema version this build reads and writes. */
@@ -215,7 +216,7 @@ zs_sql_fail(int rc, enum stmt s)
 	zs_log("sqlite: %s (%d) in: %s", store.db ?
 	    sqlite3_errmsg(store.db) : sqlite3_errstr(rc), rc, stmt_sql[s]);
 	if (out == ZS_STORE_UNAVAILABLE)
-		zs_store_close();	/* reopen on the next request */
+		zs_sqlite_close();	/* reopen on the next request */
 	return out;
 }
 
@@ -369,7 +370,7 @@ user_version(sqlite3 *db)
 }
 
 enum zs_store_rc
-zs_store_open(const struct zs_config *cfg)
+zs_sqlite_open(const struct zs_config *cfg)
 {
 	enum zs_store_rc	 rc;
 	int			 i, v;
@@ -384,7 +385,7 @@ zs_store_open(const struct zs_config *cfg)
 		zs_log("sqlite: %s has schema version %d, this build needs "
 		    "%d: run make db-init", cfg->db_path, v,
 		    ZS_SCHEMA_VERSION);
-		zs_store_close();
+		zs_sqlite_close();
 		return ZS_STORE_UNAVAILABLE;
 	}
 	if (store.lockfd < 0) {
@@ -403,14 +404,14 @@ zs_store_open(const struct zs_config *cfg)
 		    SQLITE_OK) {
 			/* Never run half-prepared: close and retry later. */
 			rc = zs_sql_fail(sqlite3_errcode(store.db), (enum stmt)i);
-			zs_store_close();
+			zs_sqlite_close();
 			return rc == ZS_STORE_ERROR ? ZS_STORE_UNAVAILABLE : rc;
 		}
 	return ZS_STORE_OK;
 }
 
 void
-zs_store_close(void)
+zs_sqlite_close(void)
 {
 	int	 i;
 
@@ -442,17 +443,17 @@ zs_sql_ensure_open(void)
 	    &moved) == SQLITE_OK && moved) {
 		zs_log("sqlite: %s was moved or deleted; reopening",
 		    store.cfg ? store.cfg->db_path : "the database");
-		zs_store_close();
+		zs_sqlite_close();
 	}
 	if (store.db != NULL)
 		return ZS_STORE_OK;
 	if (store.cfg == NULL)
 		return ZS_STORE_UNAVAILABLE;
-	return zs_store_open(store.cfg);
+	return zs_sqlite_open(store.cfg);
 }
 
 enum zs_store_rc
-zs_store_ping(void)
+zs_sqlite_ping(void)
 {
 	enum zs_store_rc	 rc;
 
@@ -618,7 +619,7 @@ insert_one(const struct zs_new_event *ev, int64_t now,
 }
 
 enum zs_store_rc
-zs_store_insert_batch(const struct zs_new_event *const *evs,
+zs_sqlite_insert_batch(const struct zs_new_event *const *evs,
     struct zs_inserted *outs, enum zs_store_rc *rcs, size_t n)
 {
 	enum zs_store_rc	 rc;
@@ -648,16 +649,7 @@ fail:
 }
 
 enum zs_store_rc
-zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
-{
-	enum zs_store_rc	 rc;
-
-	zs_store_insert_batch(&ev, out, &rc, 1);
-	return rc;
-}
-
-enum zs_store_rc
-zs_store_list(const char *tenant, const struct zs_list_params *p,
+zs_sqlite_list(const char *tenant, const struct zs_list_params *p,
     zs_event_fn fn, void *arg, int *more, int64_t *last_seq)
 {
 	static const enum stmt which[ZS_STATUS__MAX][ZS_ORDER__MAX] = {
@@ -711,7 +703,7 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 }
 
 enum zs_store_rc
-zs_store_get(const char *tenant, const char *id, zs_event_fn fn, void *arg)
+zs_sqlite_get(const char *tenant, const char *id, zs_event_fn fn, void *arg)
 {
 	enum zs_store_rc	 rc;
 	sqlite3_stmt		*st;
@@ -778,7 +770,7 @@ ack_one(const char *tenant, const char *id, const char *lease_id,
 }
 
 enum zs_store_rc
-zs_store_ack(const char *tenant, const char *id, const char *lease_id,
+zs_sqlite_ack(const char *tenant, const char *id, const char *lease_id,
     int64_t *acked_ms, int *lease_lost)
 {
 	enum zs_store_rc	 rc;
@@ -797,7 +789,7 @@ zs_store_ack(const char *tenant, const char *id, const char *lease_id,
 }
 
 enum zs_store_rc
-zs_store_ack_batch(const char *tenant, const char *const *ids, size_t n,
+zs_sqlite_ack_batch(const char *tenant, const char *const *ids, size_t n,
     int *found)
 {
 	enum zs_store_rc	 rc;
@@ -820,7 +812,7 @@ zs_store_ack_batch(const char *tenant, const char *const *ids, size_t n,
 }
 
 enum zs_store_rc
-zs_store_delete(const char *tenant, const char *id)
+zs_sqlite_delete(const char *tenant, const char *id)
 {
 	enum zs_store_rc	 rc;
 	sqlite3_stmt		*st;
@@ -861,7 +853,7 @@ purge_step(enum stmt s, int64_t cutoff, long limit, long *removed)
 }
 
 enum zs_store_rc
-zs_store_purge(int64_t now, long limit, long *removed)
+zs_sqlite_purge(int64_t now, long limit, long *removed)
 {
 	enum zs_store_rc	 rc;
 	int64_t			 keep = store.cfg ?
@@ -899,19 +891,19 @@ one_int(enum stmt s, int64_t *out)
 }
 
 enum zs_store_rc
-zs_store_data_version(int64_t *version)
+zs_sqlite_data_version(int64_t *version)
 {
 	return one_int(ST_DATA_VERSION, version);
 }
 
 enum zs_store_rc
-zs_store_last_change(int64_t *seq)
+zs_sqlite_last_change(int64_t *seq)
 {
 	return one_int(ST_LAST_CHANGE, seq);
 }
 
 enum zs_store_rc
-zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
+zs_sqlite_changes(const char *tenant, int64_t after, int64_t upto, long limit,
     zs_change_fn fn, void *arg, long *n)
 {
 	static const char *const kinds[ZS_CHANGE__MAX] = {
@@ -1039,7 +1031,7 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 }
 
 enum zs_store_rc
-zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
+zs_sqlite_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
 {
 	enum zs_store_rc	 rc;
 
@@ -1061,7 +1053,7 @@ zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
 /* ---- Webhook tokens -------------------------------------------------- */
 
 enum zs_store_rc
-zs_store_tokens(zs_token_fn fn, void *arg)
+zs_sqlite_tokens(zs_token_fn fn, void *arg)
 {
 	enum zs_store_rc	 rc;
 	sqlite3_stmt		*st;
@@ -1085,7 +1077,7 @@ zs_store_tokens(zs_token_fn fn, void *arg)
 }
 
 enum zs_store_rc
-zs_store_token_put(const char *tenant, const char *name, const char *token,
+zs_sqlite_token_put(const char *tenant, const char *name, const char *token,
     int replace)
 {
 	enum zs_store_rc	 rc;
@@ -1161,7 +1153,7 @@ apply(sqlite3 *db, const char *path, int version)
 }
 
 enum zs_store_rc
-zs_store_migrate(const struct zs_config *cfg, const char *dir, int *from,
+zs_sqlite_migrate(const struct zs_config *cfg, const char *dir, int *from,
     int *to)
 {
 	char			 path[2048];
@@ -1215,3 +1207,28 @@ out:
 	sqlite3_close(db);
 	return rc;
 }
+
+const struct zs_store_ops zs_sqlite_ops = {
+	.name = "sqlite",
+	.open = zs_sqlite_open,
+	.close = zs_sqlite_close,
+	.ping = zs_sqlite_ping,
+	.insert_batch = zs_sqlite_insert_batch,
+	.list = zs_sqlite_list,
+	.get = zs_sqlite_get,
+	.ack = zs_sqlite_ack,
+	.ack_batch = zs_sqlite_ack_batch,
+	.delete = zs_sqlite_delete,
+	.purge = zs_sqlite_purge,
+	.data_version = zs_sqlite_data_version,
+	.last_change = zs_sqlite_last_change,
+	.changes = zs_sqlite_changes,
+	.stats = zs_sqlite_stats,
+	.tokens = zs_sqlite_tokens,
+	.token_put = zs_sqlite_token_put,
+	.migrate = zs_sqlite_migrate,
+	.lease = zs_sqlite_lease,
+	.extend = zs_sqlite_extend,
+	.release = zs_sqlite_release,
+	.redrive = zs_sqlite_redrive,
+};
