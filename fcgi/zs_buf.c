@@ -77,6 +77,22 @@ zs_buf_puts(struct zs_buf *b, const char *s)
 }
 
 void
+zs_buf_put_int(struct zs_buf *b, int64_t n)
+{
+	char		 d[24];
+	size_t		 i = sizeof(d);
+	uint64_t	 u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (n < 0)
+		d[--i] = '-';
+	zs_buf_append(b, d + i, sizeof(d) - i);
+}
+
+void
 zs_buf_printf(struct zs_buf *b, const char *fmt, ...)
 {
 	va_list	 ap;

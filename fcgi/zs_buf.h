@@ -10,6 +10,7 @@
 #define ZS_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct zs_buf {
 	char	*data;	/* NUL-terminated bytes, or NULL before first append */
@@ -28,6 +29,8 @@ void	zs_buf_append(struct zs_buf *, const char *, size_t);
 void	zs_buf_puts(struct zs_buf *, const char *);
 void	zs_buf_printf(struct zs_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Appends n in decimal (printf-free, for the hot paths). */
+void	zs_buf_put_int(struct zs_buf *, int64_t n);
 /* Appends s (len bytes, UTF-8) as a quoted JSON string. */
 void	zs_buf_json_str(struct zs_buf *, const char *s, size_t len);
 /* Appends a quoted JSON string, or null when s is NULL. */

@@ -16,29 +16,31 @@ zs_event_status_name(enum zs_status_filter s)
 	return (unsigned)s < ZS_STATUS__MAX ? names[s] : "pending";
 }
 
-/* Appends ,"name":"time" or ,"name":null when ms < 0. */
+/* Appends ,"name":"time" or ,"name":null when ms < 0 (name is plain). */
 static void
 time_field(struct zs_buf *b, const char *name, int64_t ms)
 {
 	char	 t[ZS_TIME_BUFSZ];
 
+	zs_buf_puts(b, ",\"");
+	zs_buf_puts(b, name);
 	if (ms < 0) {
-		zs_buf_printf(b, ",\"%s\":null", name);
+		zs_buf_puts(b, "\":null");
 		return;
 	}
 	zs_time_format(ms, t);
-	zs_buf_printf(b, ",\"%s\":\"%s\"", name, t);
+	zs_buf_puts(b, "\":\"");
+	zs_buf_append(b, t, ZS_TIME_BUFSZ - 1);
+	zs_buf_puts(b, "\"");
 }
 
 static void
 event_json(struct zs_buf *b, const struct zs_event *ev, int with_lease)
 {
-	char	 t[ZS_TIME_BUFSZ];
-
-	zs_time_format(ev->created_ms, t);
 	zs_buf_puts(b, "{\"id\":");
 	zs_buf_json_strz(b, ev->id);
-	zs_buf_printf(b, ",\"created_at\":\"%s\",\"source\":", t);
+	time_field(b, "created_at", ev->created_ms);
+	zs_buf_puts(b, ",\"source\":");
 	zs_buf_json_strz(b, ev->source);
 	zs_buf_puts(b, ",\"type\":");
 	zs_buf_json_strz(b, ev->type);
@@ -46,11 +48,12 @@ event_json(struct zs_buf *b, const struct zs_event *ev, int with_lease)
 	zs_buf_json_strz(b, ev->topic);
 	zs_buf_puts(b, ",\"payload\":");
 	zs_buf_append(b, ev->payload, ev->payload_len);
-	zs_buf_printf(b, ",\"status\":\"%s\"",
-	    zs_event_status_name(ev->status));
+	zs_buf_puts(b, ",\"status\":\"");
+	zs_buf_puts(b, zs_event_status_name(ev->status));
+	zs_buf_puts(b, "\"");
 	time_field(b, "acked_at", ev->acked_ms);
-	zs_buf_printf(b, ",\"delivery_count\":%lld",
-	    (long long)ev->delivery_count);
+	zs_buf_puts(b, ",\"delivery_count\":");
+	zs_buf_put_int(b, ev->delivery_count);
 	if (ev->status == ZS_STATUS_LEASED)
 		time_field(b, "lease_expires_at", ev->lease_expires_ms);
 	if (ev->status == ZS_STATUS_DEAD)

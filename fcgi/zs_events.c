@@ -1,8 +1,8 @@
 /*
  * zs-events: POST /events. Checks the body strictly on one of the pool's
- * threads, hands the event to the group-commit writer (zs_writer.c), which
- * stores it with its idempotency key in a transaction shared with the
- * other events waiting, and answers 201 only after that commit.
+ * threads, then stores the event with its idempotency key through group
+ * commit (zs_writer.c), in a transaction shared with the other events
+ * waiting, and answers 201 only after that commit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,8 +183,11 @@ static const struct zs_route routes[] = {
 int
 main(void)
 {
-	/* Enough threads that concurrent posts share one commit. */
+	/*
+	 * One process (lighttpd.conf) with enough threads that concurrent
+	 * posts share one commit.
+	 */
 	zs_app_run_pool("zs-events", routes, sizeof(routes) / sizeof(routes[0]),
-	    32, zs_writer_start);
+	    64, zs_writer_start);
 	return 0;
 }

@@ -378,8 +378,13 @@ zs_sqlite_open(const struct zs_config *cfg)
 	store.cfg = cfg;
 	if (store.db != NULL)
 		return ZS_STORE_OK;
-	if ((rc = connect_db(cfg, SQLITE_OPEN_READWRITE, &store.db)) !=
-	    ZS_STORE_OK)
+	/*
+	 * NOMUTEX: SQLite's own per-call mutex is waste here, because every
+	 * process uses its connection from one thread at a time (threaded
+	 * responders serialise the store: zs_writer.c, zs_hub.c).
+	 */
+	if ((rc = connect_db(cfg, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    &store.db)) != ZS_STORE_OK)
 		return rc;
 	if ((v = user_version(store.db)) != ZS_SCHEMA_VERSION) {
 		zs_log("sqlite: %s has schema version %d, this build needs "
@@ -549,30 +554,61 @@ idem_lookup(const struct zs_new_event *ev, int64_t now,
 	return ZS_STORE_OK;
 }
 
-/* Makes the next event id inside the open transaction. */
+/*
+ * The last ULID handed out, read once per insert transaction: ids of one
+ * batch are made in memory and the last is written back at the end.
+ */
+struct ulid_run {
+	struct zs_ulid	 last;
+	int		 have;		/* last is set */
+	int		 made;		/* ids made since reading */
+};
+
 static enum zs_store_rc
-next_id(int64_t now, char id[ZS_EVENT_ID_LEN + 1])
+ulid_read(struct ulid_run *u)
 {
 	sqlite3_stmt	*st = zs_sql_stmt(ST_ULID_GET);
-	struct zs_ulid	 prev, next;
 	const char	*last;
-	int		 rc, have_prev = 0;
+	int		 rc;
 
+	memset(u, 0, sizeof(*u));
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return zs_sql_fail(rc, ST_ULID_GET);
 	last = (const char *)sqlite3_column_text(st, 0);
-	if (last != NULL && zs_ulid_decode(last, &prev) == 0)
-		have_prev = 1;
+	if (last != NULL && zs_ulid_decode(last, &u->last) == 0)
+		u->have = 1;
 	sqlite3_reset(st);
-	if (zs_ulid_next(have_prev ? &prev : NULL, (uint64_t)now, &next)) {
+	return ZS_STORE_OK;
+}
+
+static enum zs_store_rc
+ulid_write(const struct ulid_run *u)
+{
+	char	 last[ZS_ULID_LEN + 1];
+
+	if (u->made == 0)
+		return ZS_STORE_OK;
+	zs_ulid_encode(&u->last, last);
+	zs_sql_bind_str(zs_sql_stmt(ST_ULID_PUT), 1, last);
+	return zs_sql_run(ST_ULID_PUT);
+}
+
+/* Makes the next event id after u->last. */
+static enum zs_store_rc
+next_id(struct ulid_run *u, int64_t now, char id[ZS_EVENT_ID_LEN + 1])
+{
+	struct zs_ulid	 next;
+
+	if (zs_ulid_next(u->have ? &u->last : NULL, (uint64_t)now, &next)) {
 		zs_log("getrandom failed");
 		return ZS_STORE_ERROR;
 	}
+	u->last = next;
+	u->have = 1;
+	u->made++;
 	memcpy(id, "evt_", 4);
 	zs_ulid_encode(&next, id + 4);
-	st = zs_sql_stmt(ST_ULID_PUT);
-	zs_sql_bind_str(st, 1, id + 4);
-	return zs_sql_run(ST_ULID_PUT);
+	return ZS_STORE_OK;
 }
 
 /*
@@ -581,7 +617,7 @@ next_id(int64_t now, char id[ZS_EVENT_ID_LEN + 1])
  * written), or an error that dooms the transaction.
  */
 static enum zs_store_rc
-insert_one(const struct zs_new_event *ev, int64_t now,
+insert_one(const struct zs_new_event *ev, int64_t now, struct ulid_run *u,
     struct zs_inserted *out)
 {
 	enum zs_store_rc	 rc;
@@ -593,7 +629,7 @@ insert_one(const struct zs_new_event *ev, int64_t now,
 		if (rc != ZS_STORE_NOTFOUND)
 			return rc;	/* replay, conflict or error */
 	}
-	if ((rc = next_id(now, out->id)) != ZS_STORE_OK)
+	if ((rc = next_id(u, now, out->id)) != ZS_STORE_OK)
 		return rc;
 	out->created_ms = now;
 
@@ -622,22 +658,28 @@ enum zs_store_rc
 zs_sqlite_insert_batch(const struct zs_new_event *const *evs,
     struct zs_inserted *outs, enum zs_store_rc *rcs, size_t n)
 {
+	struct ulid_run		 u;
 	enum zs_store_rc	 rc;
 	int64_t			 now;
 	size_t			 i;
 
-	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK || (rc = zs_sql_begin()) !=
-	    ZS_STORE_OK)
+	if ((rc = zs_sql_ensure_open()) != ZS_STORE_OK ||
+	    (rc = zs_sql_begin()) != ZS_STORE_OK)
 		goto fail;
+	if ((rc = ulid_read(&u)) != ZS_STORE_OK) {
+		rc = zs_sql_rollback(rc);
+		goto fail;
+	}
 	now = zs_time_now_ms();
 	for (i = 0; i < n; i++) {
-		rcs[i] = insert_one(evs[i], now, &outs[i]);
+		rcs[i] = insert_one(evs[i], now, &u, &outs[i]);
 		if (rcs[i] != ZS_STORE_OK && rcs[i] != ZS_STORE_CONFLICT) {
 			rc = zs_sql_rollback(rcs[i]);
 			goto fail;
 		}
 	}
-	if ((rc = zs_sql_commit()) != ZS_STORE_OK) {
+	if ((rc = ulid_write(&u)) != ZS_STORE_OK ||
+	    (rc = zs_sql_commit()) != ZS_STORE_OK) {
 		rc = zs_sql_rollback(rc);
 		goto fail;
 	}

@@ -54,6 +54,10 @@ unit() {
 	unit event
 }
 
+@test "event JSON and integers are formatted exactly, without printf" {
+	unit event_json
+}
+
 @test "lease ids are lse_ plus 128 random bits; whole-number fields refuse fractions and exponents" {
 	unit lease
 }

@@ -132,10 +132,12 @@ setup() {
 	[[ "$(header content-type)" == text/html* ]]
 }
 
-@test "each responder runs as at least two processes" {
+@test "each responder runs as at least two processes, zs-events as one (its group commit)" {
 	# under CGI no responder stays running: a process per request instead
 	zs_resident || skip "CGI: a process per request"
-	for r in zs-events zs-inbox zs-health; do
+	for r in zs-inbox zs-lease zs-health; do
 		[ "$(zs_pids $r | wc -l)" -ge 2 ]
 	done
+	post_event '{"payload":{}}'
+	[ "$(zs_pids zs-events | wc -l)" = 1 ]
 }

@@ -2190,6 +2190,65 @@ suite_event(void)
 	}
 }
 
+/* zs_buf_put_int, and the event JSON built without printf. */
+static void
+suite_event_json(void)
+{
+	static const struct { int64_t n; const char *want; } ints[] = {
+		{ 0, "0" }, { 7, "7" }, { -1, "-1" }, { 1234567890, "1234567890" },
+		{ INT64_MAX, "9223372036854775807" },
+		{ INT64_MIN, "-9223372036854775808" },
+	};
+	struct zs_event	 ev;
+	struct zs_buf	 b;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		begins(ints[i].want);
+		zs_buf_init(&b, 0);
+		zs_buf_put_int(&b, ints[i].n);
+		CHECK(b.len == strlen(ints[i].want) &&
+		    strcmp(b.data, ints[i].want) == 0, "got %s", b.data);
+		zs_buf_free(&b);
+	}
+
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.id, sizeof(ev.id), "evt_01ARZ3NDEKTSV4RRFFQ69G5FAV");
+	ev.created_ms = 1764220584722LL;	/* 2025-11-27T05:16:24.722Z */
+	ev.acked_ms = -1;
+	ev.source = "billing";
+	ev.topic = "q\"t";
+	ev.payload = "{\"a\":1}";
+	ev.payload_len = 7;
+	ev.status = ZS_STATUS_LEASED;
+	ev.delivery_count = 2;
+	ev.lease_expires_ms = 1764220614722LL;
+	ev.visible_ms = ev.dead_ms = -1;
+	ev.lease_id = "lse_01ARZ3NDEKTSV4RRFFQ69G5FAV";
+	begins("a leased event, with its lease");
+	zs_buf_init(&b, 0);
+	zs_event_json_leased(&b, &ev);
+	CHECK(strcmp(b.data, "{\"id\":\"evt_01ARZ3NDEKTSV4RRFFQ69G5FAV\","
+	    "\"created_at\":\"2025-11-27T05:16:24.722Z\",\"source\":"
+	    "\"billing\",\"type\":null,\"topic\":\"q\\\"t\",\"payload\":"
+	    "{\"a\":1},\"status\":\"leased\",\"acked_at\":null,"
+	    "\"delivery_count\":2,\"lease_expires_at\":"
+	    "\"2025-11-27T05:16:54.722Z\",\"lease_id\":"
+	    "\"lse_01ARZ3NDEKTSV4RRFFQ69G5FAV\"}") == 0, "got %s", b.data);
+	zs_buf_free(&b);
+
+	ev.status = ZS_STATUS_ACKED;
+	ev.acked_ms = 1764220585000LL;
+	ev.lease_expires_ms = -1;
+	begins("an acknowledged event");
+	zs_buf_init(&b, 0);
+	zs_event_json(&b, &ev);
+	CHECK(strstr(b.data, ",\"status\":\"acknowledged\",\"acked_at\":"
+	    "\"2025-11-27T05:16:25.000Z\",\"delivery_count\":2}") != NULL &&
+	    strstr(b.data, "lease") == NULL, "got %s", b.data);
+	zs_buf_free(&b);
+}
+
 /* Lease ids: the syntax check, and what zs_lease_id_make makes. */
 static const struct event_case lease_cases[] = {
 	{ "lse_01ARZ3NDEKTSV4RRFFQ69G5FAV", 1 },
@@ -2605,6 +2664,7 @@ static const struct suite {
 	{ "time", suite_time },
 	{ "ratelimit", suite_ratelimit },
 	{ "event", suite_event },
+	{ "event_json", suite_event_json },
 	{ "lease", suite_lease },
 	{ "source", suite_source },
 	{ "sig", suite_sig },
