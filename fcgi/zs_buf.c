@@ -60,6 +60,12 @@ zs_buf_reserve(struct zs_buf *b, size_t extra)
 }
 
 void
+zs_buf_grow(struct zs_buf *b, size_t extra)
+{
+	zs_buf_reserve(b, extra);
+}
+
+void
 zs_buf_append(struct zs_buf *b, const char *s, size_t len)
 {
 	if (zs_buf_reserve(b, len) == -1)

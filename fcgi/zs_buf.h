@@ -27,6 +27,10 @@ void	zs_buf_free(struct zs_buf *);
 void	zs_buf_reset(struct zs_buf *);
 void	zs_buf_append(struct zs_buf *, const char *, size_t);
 void	zs_buf_puts(struct zs_buf *, const char *);
+/* zs_buf_puts for a string literal, without the strlen (hot paths). */
+#define ZS_BUF_LIT(b, lit) zs_buf_append((b), "" lit "", sizeof(lit) - 1)
+/* Makes room for extra more bytes at once (fewer reallocations). */
+void	zs_buf_grow(struct zs_buf *, size_t extra);
 void	zs_buf_printf(struct zs_buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Appends n in decimal (printf-free, for the hot paths). */

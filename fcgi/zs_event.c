@@ -22,37 +22,37 @@ time_field(struct zs_buf *b, const char *name, int64_t ms)
 {
 	char	 t[ZS_TIME_BUFSZ];
 
-	zs_buf_puts(b, ",\"");
+	ZS_BUF_LIT(b, ",\"");
 	zs_buf_puts(b, name);
 	if (ms < 0) {
-		zs_buf_puts(b, "\":null");
+		ZS_BUF_LIT(b, "\":null");
 		return;
 	}
 	zs_time_format(ms, t);
-	zs_buf_puts(b, "\":\"");
+	ZS_BUF_LIT(b, "\":\"");
 	zs_buf_append(b, t, ZS_TIME_BUFSZ - 1);
-	zs_buf_puts(b, "\"");
+	ZS_BUF_LIT(b, "\"");
 }
 
 static void
 event_json(struct zs_buf *b, const struct zs_event *ev, int with_lease)
 {
-	zs_buf_puts(b, "{\"id\":");
+	ZS_BUF_LIT(b, "{\"id\":");
 	zs_buf_json_strz(b, ev->id);
 	time_field(b, "created_at", ev->created_ms);
-	zs_buf_puts(b, ",\"source\":");
+	ZS_BUF_LIT(b, ",\"source\":");
 	zs_buf_json_strz(b, ev->source);
-	zs_buf_puts(b, ",\"type\":");
+	ZS_BUF_LIT(b, ",\"type\":");
 	zs_buf_json_strz(b, ev->type);
-	zs_buf_puts(b, ",\"topic\":");
+	ZS_BUF_LIT(b, ",\"topic\":");
 	zs_buf_json_strz(b, ev->topic);
-	zs_buf_puts(b, ",\"payload\":");
+	ZS_BUF_LIT(b, ",\"payload\":");
 	zs_buf_append(b, ev->payload, ev->payload_len);
-	zs_buf_puts(b, ",\"status\":\"");
+	ZS_BUF_LIT(b, ",\"status\":\"");
 	zs_buf_puts(b, zs_event_status_name(ev->status));
-	zs_buf_puts(b, "\"");
+	ZS_BUF_LIT(b, "\"");
 	time_field(b, "acked_at", ev->acked_ms);
-	zs_buf_puts(b, ",\"delivery_count\":");
+	ZS_BUF_LIT(b, ",\"delivery_count\":");
 	zs_buf_put_int(b, ev->delivery_count);
 	if (ev->status == ZS_STATUS_LEASED)
 		time_field(b, "lease_expires_at", ev->lease_expires_ms);
@@ -61,10 +61,10 @@ event_json(struct zs_buf *b, const struct zs_event *ev, int with_lease)
 	if (ev->status == ZS_STATUS_PENDING && ev->visible_ms >= 0)
 		time_field(b, "visible_at", ev->visible_ms);
 	if (with_lease) {
-		zs_buf_puts(b, ",\"lease_id\":");
+		ZS_BUF_LIT(b, ",\"lease_id\":");
 		zs_buf_json_strz(b, ev->lease_id);
 	}
-	zs_buf_puts(b, "}");
+	ZS_BUF_LIT(b, "}");
 }
 
 void

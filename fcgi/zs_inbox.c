@@ -74,6 +74,7 @@ get_inbox(struct zs_req *req)
 	}
 	memset(&lo, 0, sizeof(lo));
 	zs_buf_init(&lo.b, 0);
+	zs_buf_grow(&lo.b, (size_t)p.limit * 512);	/* a typical page */
 	zs_buf_puts(&lo.b, "{\"events\":[");
 	rc = zs_store_list(req->tenant, &p, list_one, &lo, &more, &last);
 	if (rc != ZS_STORE_OK) {

@@ -26,17 +26,25 @@ put_digits(char *p, unsigned v, int n)
 void
 zs_time_format(int64_t ms, char *buf)
 {
-	time_t		 secs = (time_t)(ms / 1000);
-	struct tm	 tm;
+	/* A page of events mostly shares its seconds: keep the last one's
+	 * text per thread and skip gmtime_r for the same second. */
+	static _Thread_local time_t	 last_secs = -1;
+	static _Thread_local char	 last[ZS_TIME_BUFSZ];
+	time_t				 secs = (time_t)(ms / 1000);
+	struct tm			 tm;
 
-	gmtime_r(&secs, &tm);
-	memcpy(buf, "0000-00-00T00:00:00.000Z", ZS_TIME_BUFSZ);
-	put_digits(buf, (unsigned)(tm.tm_year + 1900), 4);
-	put_digits(buf + 5, (unsigned)(tm.tm_mon + 1), 2);
-	put_digits(buf + 8, (unsigned)tm.tm_mday, 2);
-	put_digits(buf + 11, (unsigned)tm.tm_hour, 2);
-	put_digits(buf + 14, (unsigned)tm.tm_min, 2);
-	put_digits(buf + 17, (unsigned)tm.tm_sec, 2);
+	if (secs != last_secs) {
+		gmtime_r(&secs, &tm);
+		memcpy(last, "0000-00-00T00:00:00.000Z", ZS_TIME_BUFSZ);
+		put_digits(last, (unsigned)(tm.tm_year + 1900), 4);
+		put_digits(last + 5, (unsigned)(tm.tm_mon + 1), 2);
+		put_digits(last + 8, (unsigned)tm.tm_mday, 2);
+		put_digits(last + 11, (unsigned)tm.tm_hour, 2);
+		put_digits(last + 14, (unsigned)tm.tm_min, 2);
+		put_digits(last + 17, (unsigned)tm.tm_sec, 2);
+		last_secs = secs;
+	}
+	memcpy(buf, last, ZS_TIME_BUFSZ);
 	put_digits(buf + 20, (unsigned)(ms % 1000), 3);
 }
 
