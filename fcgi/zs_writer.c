@@ -31,6 +31,8 @@ static struct {
 	int		 busy;		/* a commit (or purge) holds the store */
 	int		 purge_wanted;	/* the purge goes next */
 	pthread_cond_t	 purge_turn;	/* the purge may go */
+	int		 gathering;	/* a leader waits for more events */
+	pthread_cond_t	 gathered;	/* GATHER_EVENTS are queued */
 	int		 started;
 } w = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -74,17 +76,25 @@ commit_queue(void)
 	struct item			*batch[ZS_WRITER_BATCH_MAX];
 	size_t				 n, i;
 
-	struct timespec			 gather = { 0, GATHER_US * 1000L };
+	struct timespec			 until;
 
 	/*
 	 * A commit costs about the same for 1 event as for 16 (the pages
 	 * written, the fsync): when few are queued, give the others in
-	 * flight a moment to join.
+	 * flight a moment to join, ending the wait as soon as enough have.
 	 */
 	if (w.queued < GATHER_EVENTS) {
-		pthread_mutex_unlock(&w.lock);
-		nanosleep(&gather, NULL);
-		pthread_mutex_lock(&w.lock);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += GATHER_US * 1000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		w.gathering = 1;
+		while (w.queued < GATHER_EVENTS && pthread_cond_timedwait(
+		    &w.gathered, &w.lock, &until) == 0)
+			;
+		w.gathering = 0;
 	}
 	for (n = 0; w.head != NULL && n < ZS_WRITER_BATCH_MAX; n++) {
 		batch[n] = w.head;
@@ -122,7 +132,8 @@ zs_writer_insert(const struct zs_new_event *ev, struct zs_inserted *out)
 	else
 		w.head = &it;
 	w.tail = &it;
-	w.queued++;
+	if (++w.queued >= GATHER_EVENTS && w.gathering)
+		pthread_cond_signal(&w.gathered);
 	take_store(&it);	/* returns once done, or leading */
 	if (!it.done) {
 		commit_queue();	/* our event is the queue's first */
@@ -167,8 +178,13 @@ purger(void *arg)
 int
 zs_writer_start(void)
 {
-	pthread_t	 t;
+	pthread_condattr_t	 ca;
+	pthread_t		 t;
 
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w.gathered, &ca);
+	pthread_condattr_destroy(&ca);
 	if (pthread_create(&t, NULL, purger, NULL) != 0) {
 		zs_log("cannot start the purge thread");
 		return -1;
