@@ -42,7 +42,9 @@ O       ?= build
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Werror -Wshadow \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-LDLIBS  += -pthread -lfcgi -lsqlite3 -ljson-c -lcrypto -lm
+# libpq (PostgreSQL's client) lives in its own include directory.
+CFLAGS  += -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+LDLIBS  += -pthread -lfcgi -lsqlite3 -lpq -ljson-c -lcrypto -lm
 ifeq ($(SAN),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -51,8 +53,9 @@ endif
 
 # The shared core: every responder links all of it.
 CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
-	  zs_fields zs_http zs_hub zs_json zs_log zs_query zs_ratelimit \
-	  zs_reply zs_sig zs_source zs_sse zs_sqlite_lease zs_store \
+	  zs_fields zs_http zs_hub zs_json zs_log zs_pg_conn zs_pg_lease \
+	  zs_pg_migrate zs_pg_ratelimit zs_pg_read zs_query zs_ratelimit zs_reply zs_sig \
+	  zs_source zs_sse zs_sqlite_lease zs_store zs_store_pg \
 	  zs_store_sqlite zs_text zs_time zs_token zs_ulid zs_writer
 PROGS   = zs-events zs-inbox zs-lease zs-stream zs-stats zs-health zs-hooks \
 	  zs-notfound zs-admin
@@ -62,7 +65,7 @@ TESTBIN = $(O)/bin/zs-unit
 
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 	       libjson-c-dev libssl-dev openssl lighttpd sqlite3 bats curl jq \
-	       valgrind
+	       valgrind libpq-dev postgresql-15
 
 # The browser tests drive Debian's Chromium.
 BROWSER_PACKAGES = chromium fonts-dejavu-core
@@ -72,7 +75,7 @@ BROWSER_PACKAGES = chromium fonts-dejavu-core
 # and watch the responders for mod_proxy_fcgi.
 APACHE_PACKAGES = apache2 spawn-fcgi multiwatch
 
-.PHONY: all build deps vendor env-setup db-init db-reset dev quickstart test \
+.PHONY: all build deps vendor env-setup db-init db-reset db-copy-to-postgres dev quickstart test \
 	test-unit test-api test-crash test-contention fuzz lint status health-check clean bench \
 	coverage dev-apache dev-cgi install uninstall
 
@@ -90,6 +93,9 @@ $(O)/obj/%.o: fcgi/%.c fcgi/*.h
 $(O)/bin/zs-%: $(O)/obj/zs_%.o $(CORE_O)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# zs-admin alone copies a SQLite inbox into PostgreSQL.
+$(O)/bin/zs-admin: $(O)/obj/zs_copy.o
 
 $(TESTBIN): tests/unit/zs_unit.c $(CORE_O)
 	@mkdir -p $(dir $@)
@@ -138,7 +144,18 @@ db-init: $(O)/bin/zs-admin
 	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	$(O)/bin/zs-admin migrate sql
 
+# With STORAGE_BACKEND=postgres: zs-admin migrate applies sql/postgres/.
+# Copies the SQLite inbox (DATABASE_PATH) into PostgreSQL (DATABASE_URL)
+# without loss; running it again copies only what is new. See DEPLOY.md.
+db-copy-to-postgres: $(O)/bin/zs-admin
+	@STORAGE_BACKEND=postgres $(O)/bin/zs-admin check
+	@STORAGE_BACKEND=postgres $(O)/bin/zs-admin migrate sql
+	STORAGE_BACKEND=postgres $(O)/bin/zs-admin copy-to-postgres
+
 db-reset: $(O)/bin/zs-admin
+	@if [ "$(STORAGE_BACKEND)" = postgres ]; then \
+		echo "db-reset removes a SQLite file; with PostgreSQL, drop and create the database yourself"; \
+		exit 1; fi
 	@db="$(DATABASE_PATH)"; \
 	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit"; \
 	echo "removed $$db"
@@ -197,9 +214,12 @@ quickstart: deps env-setup build db-init test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
 status:
-	@echo "database: $(DATABASE_PATH)"; \
+	@if [ "$(STORAGE_BACKEND)" = postgres ]; then \
+		$(O)/bin/zs-admin check; \
+	else echo "database: $(DATABASE_PATH)"; fi; \
 	db="$(DATABASE_PATH)"; \
-	if [ -f "$$db" ]; then \
+	if [ "$(STORAGE_BACKEND)" = postgres ]; then :; \
+	elif [ -f "$$db" ]; then \
 		sqlite3 "$$db" "SELECT 'schema version: ' || user_version FROM pragma_user_version; \
 		SELECT 'events: ' || count(*) || ' (' || sum(acked_at IS NULL) || ' pending)' FROM events;"; \
 	else echo "no database yet: run make db-init"; fi; \
@@ -309,6 +329,7 @@ RESPONDERS  = $(filter-out zs-admin,$(PROGS))
 install: build vendor
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 		$(DESTDIR)$(SHAREDIR)/sql/migrations $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SHAREDIR)/sql/postgres \
 		$(DESTDIR)$(SHAREDIR)/deploy/apache $(DESTDIR)$(SHAREDIR)/deploy/cgi \
 		$(DESTDIR)$(SHAREDIR)/deploy/nginx
 	install -m 755 $(O)/bin/zs-admin $(DESTDIR)$(BINDIR)/
@@ -318,6 +339,7 @@ install: build vendor
 	rm -f $(DESTDIR)$(SHAREDIR)/www/dev-key.json
 	install -m 644 sql/schema.sql $(DESTDIR)$(SHAREDIR)/sql/
 	install -m 644 sql/migrations/*.sql $(DESTDIR)$(SHAREDIR)/sql/migrations/
+	install -m 644 sql/postgres/*.sql $(DESTDIR)$(SHAREDIR)/sql/postgres/
 	install -m 644 lighttpd.conf $(DESTDIR)$(SHAREDIR)/
 	install -m 644 deploy/apache/zapstream.conf deploy/apache/httpd.conf \
 		$(DESTDIR)$(SHAREDIR)/deploy/apache/

@@ -3,6 +3,8 @@
  *   zs-admin check            validate the configuration and database dir
  *   zs-admin migrate SQLDIR   create or upgrade the database
  *   zs-admin purge            remove what retention allows, now
+ *   zs-admin copy-to-postgres copy the SQLite inbox (DATABASE_PATH) into
+ *                             PostgreSQL (DATABASE_URL); safe to re-run
  *   zs-admin hooks            list the webhook sources and their URLs
  *   zs-admin hook-add NAME TENANT SCHEME [TOPIC]
  *                             add a source to WEBHOOK_SOURCES_FILE (the
@@ -24,6 +26,8 @@
 #include <unistd.h>
 
 #include "zs_config.h"
+#include "zs_copy.h"
+#include "zs_pg.h"
 #include "zs_store.h"
 #include "zs_time.h"
 #include "zs_token.h"
@@ -37,7 +41,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: zs-admin check | migrate SQLDIR | purge | "
-	    "hooks\n       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
+	    "hooks | copy-to-postgres\n       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
 	    "<secret-file\n       zs-admin hook-rotate TENANT NAME\n");
 	return 1;
 }
@@ -68,10 +72,13 @@ print_source(size_t i)
 static int
 load_tokens(void)
 {
+	char	 label[ZS_CONFIG_URL_MAX + 1];
+
 	if (zs_store_open(&cfg) != ZS_STORE_OK ||
 	    zs_token_load(&cfg, tokens) != ZS_STORE_OK) {
 		fprintf(stderr, "zapstream: cannot read the webhook tokens "
-		    "from %s (run make db-init)\n", cfg.db_path);
+		    "from %s (run make db-init)\n",
+		    zs_config_db_label(&cfg, label, sizeof(label)));
 		return 1;
 	}
 	return 0;
@@ -226,6 +233,31 @@ cmd_hook_rotate(const char *tenant, const char *name)
 	return 0;
 }
 
+/*
+ * zs-admin check with PostgreSQL: connects (zs_pg_connect prints one
+ * line naming the server when it cannot) and reports the server and the
+ * schema version; 0 or 1.
+ */
+static int
+cmd_check_pg(void)
+{
+	PGconn		*c;
+	PGresult	*r;
+	int		 v = 0;
+
+	if ((c = zs_pg_connect(&cfg, "zs-admin")) == NULL)
+		return 1;	/* the one line says why */
+	r = PQexec(c, "SELECT max(version) FROM schema_version");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	printf("postgres: connected to database %s on %s port %s (server "
+	    "%d), schema version %d of %d\n", PQdb(c), PQhost(c), PQport(c),
+	    PQserverVersion(c), v, ZS_PG_SCHEMA_VERSION);
+	PQfinish(c);
+	return 0;
+}
+
 /* hook-add may name a file that does not exist yet: make it, empty. */
 static void
 touch_sources_file(void)
@@ -242,7 +274,7 @@ touch_sources_file(void)
 int
 main(int argc, char *argv[])
 {
-	char			 err[512];
+	char			 err[512], label[ZS_CONFIG_URL_MAX + 1];
 	int			 from, to;
 	long			 n, total = 0;
 	enum zs_store_rc	 rc;
@@ -257,20 +289,23 @@ main(int argc, char *argv[])
 		fprintf(stderr, "zapstream: configuration error: %s\n", err);
 		return 1;
 	}
+	zs_config_db_label(&cfg, label, sizeof(label));
 	if (strcmp(argv[1], "check") == 0 && argc == 2)
-		return 0;
+		return cfg.backend == ZS_BACKEND_POSTGRES ? cmd_check_pg() : 0;
+	if (strcmp(argv[1], "copy-to-postgres") == 0 && argc == 2)
+		return zs_copy_to_postgres(&cfg) == 0 ? 0 : 1;
 	if (strcmp(argv[1], "migrate") == 0 && argc == 3) {
 		if (zs_store_migrate(&cfg, argv[2], &from, &to) != ZS_STORE_OK) {
 			fprintf(stderr, "zapstream: cannot migrate %s (see "
-			    "the message above)\n", cfg.db_path);
+			    "the message above)\n", label);
 			return 1;
 		}
 		if (from == to)
 			printf("database %s is at schema version %d\n",
-			    cfg.db_path, to);
+			    label, to);
 		else
 			printf("database %s: schema version %d -> %d\n",
-			    cfg.db_path, from, to);
+			    label, from, to);
 		return 0;
 	}
 	if (strcmp(argv[1], "purge") == 0 && argc == 2) {

@@ -15,6 +15,7 @@
 
 #include "zs_app.h"
 #include "zs_auth.h"
+#include "zs_hub.h"
 #include "zs_log.h"
 #include "zs_query.h"
 #include "zs_time.h"
@@ -535,6 +536,9 @@ serve_cgi_if_cgi(void)
 	zs_app_serve(NULL, environ);
 	fflush(stdout);
 	cgi_drain_body();
+	/* A hub thread (zs-stream, zs-lease) may be using the store: wait
+	 * for it, and keep it out until exit. */
+	zs_hub_store_lock();
 	zs_store_close();
 	exit(0);
 }

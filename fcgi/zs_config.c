@@ -186,15 +186,63 @@ parse_origins(struct zs_config *cfg, const char *v, char *err, size_t errsz)
 	return 0;
 }
 
+/* A PostgreSQL URL (postgres:// or postgresql://). */
+static int
+is_pg_url(const char *v)
+{
+	return strncmp(v, "postgres://", 11) == 0 ||
+	    strncmp(v, "postgresql://", 13) == 0;
+}
+
+/*
+ * STORAGE_BACKEND=postgres: DATABASE_URL is a PostgreSQL URL or a libpq
+ * key=value string, or empty (libpq then reads PGHOST, PGDATABASE...).
+ * libpq checks the rest when it connects; the message never shows the
+ * value, which may hold a password.
+ */
+static int
+parse_db_url(struct zs_config *cfg, char *err, size_t errsz)
+{
+	const char	*v = getenv("DATABASE_URL");
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (!is_pg_url(v) && strchr(v, '=') == NULL) {
+		snprintf(err, errsz, "DATABASE_URL must look like "
+		    "postgres://user:password@host:port/database (or be "
+		    "libpq's key=value form) with STORAGE_BACKEND=postgres");
+		return -1;
+	}
+	if (strlen(v) > ZS_CONFIG_URL_MAX) {
+		snprintf(err, errsz, "DATABASE_URL is longer than %d "
+		    "characters", ZS_CONFIG_URL_MAX);
+		return -1;
+	}
+	strcpy(cfg->db_url, v);
+	return 0;
+}
+
 static int
 parse_db_path(struct zs_config *cfg, char *err, size_t errsz)
 {
 	const char	*v = getenv("DATABASE_PATH");
 	const char	*name = "DATABASE_PATH";
 
+	/* DATABASE_PATH stays the SQLite file: zs-admin copy-to-postgres
+	 * reads it while DATABASE_URL names the server. */
+	if (cfg->backend == ZS_BACKEND_POSTGRES &&
+	    parse_db_url(cfg, err, errsz) == -1)
+		return -1;
 	if (v == NULL || *v == '\0') {
 		v = getenv("DATABASE_URL");
 		name = "DATABASE_URL";
+		if (cfg->backend == ZS_BACKEND_POSTGRES)
+			v = NULL;	/* the server's, read above */
+		if (v != NULL && *v != '\0' && is_pg_url(v)) {
+			snprintf(err, errsz, "DATABASE_URL names a PostgreSQL "
+			    "server: set STORAGE_BACKEND=postgres too");
+			return -1;
+		}
 		if (v != NULL && *v != '\0') {
 			if (strncmp(v, "sqlite:///", 10) != 0 ||
 			    v[10] == '\0') {
@@ -346,6 +394,17 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 		return -1;
 	}
 
+	v = getenv("STORAGE_BACKEND");
+	if (v == NULL || *v == '\0' || strcmp(v, "sqlite") == 0)
+		cfg->backend = ZS_BACKEND_SQLITE;
+	else if (strcmp(v, "postgres") == 0)
+		cfg->backend = ZS_BACKEND_POSTGRES;
+	else {
+		snprintf(err, errsz, "STORAGE_BACKEND must be sqlite or "
+		    "postgres");
+		return -1;
+	}
+
 	v = getenv("CORS_ALLOWED_ORIGINS");
 	if (v != NULL && parse_origins(cfg, v, err, errsz) == -1)
 		return -1;
@@ -358,6 +417,8 @@ zs_config_check_dir(const struct zs_config *cfg, char *err, size_t errsz)
 	char	 dir[ZS_CONFIG_PATH_MAX + 1];
 	char	*slash;
 
+	if (cfg->backend == ZS_BACKEND_POSTGRES)
+		return 0;
 	strcpy(dir, cfg->db_path);
 	slash = strrchr(dir, '/');
 	if (slash == NULL)
@@ -372,6 +433,41 @@ zs_config_check_dir(const struct zs_config *cfg, char *err, size_t errsz)
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+zs_config_db_label(const struct zs_config *cfg, char *buf, size_t size)
+{
+	const char	*u = cfg->db_url, *at, *colon, *p;
+	size_t		 n;
+
+	if (cfg->backend == ZS_BACKEND_SQLITE) {
+		snprintf(buf, size, "%s", cfg->db_path);
+		return buf;
+	}
+	if (*u == '\0') {
+		snprintf(buf, size, "PostgreSQL (from the PG* variables)");
+		return buf;
+	}
+	if (!is_pg_url(u)) {
+		/* key=value: keep the words before any password */
+		p = strstr(u, "password");
+		n = p ? (size_t)(p - u) : strlen(u);
+		snprintf(buf, size, "%.*s%s", (int)n, u, p ? "..." : "");
+		return buf;
+	}
+	/* scheme://user:password@host/db?options: drop ":password" and
+	 * the options (which may hold one too) */
+	p = strstr(u, "://") + 3;
+	n = strcspn(u, "?");
+	at = memchr(p, '@', n - (size_t)(p - u));
+	colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+	if (colon == NULL)
+		snprintf(buf, size, "%.*s", (int)n, u);
+	else
+		snprintf(buf, size, "%.*s%.*s", (int)(colon - u), u,
+		    (int)(n - (size_t)(at - u)), at);
+	return buf;
 }
 
 int

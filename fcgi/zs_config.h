@@ -15,12 +15,19 @@
 #define ZS_CONFIG_MAX_ORIGINS	 32	/* CORS_ALLOWED_ORIGINS entries */
 #define ZS_CONFIG_ORIGIN_MAX	 256	/* bytes in one origin */
 #define ZS_CONFIG_PATH_MAX	 1024	/* bytes in DATABASE_PATH */
+#define ZS_CONFIG_URL_MAX	 1024	/* bytes in a PostgreSQL DATABASE_URL */
 #define ZS_CONFIG_SOURCES_FILE_MAX (64 * 1024) /* WEBHOOK_SOURCES_FILE bytes */
 
 enum zs_durability {
 	ZS_DURABILITY_FULL = 0,	/* fsync on every commit */
 	ZS_DURABILITY_NORMAL,	/* WAL without fsync per commit */
 	ZS_DURABILITY__MAX
+};
+
+enum zs_backend {
+	ZS_BACKEND_SQLITE = 0,	/* one SQLite file (DATABASE_PATH) */
+	ZS_BACKEND_POSTGRES,	/* a PostgreSQL server (DATABASE_URL) */
+	ZS_BACKEND__MAX
 };
 
 struct zs_api_key {
@@ -35,8 +42,13 @@ struct zs_config {
 	int			 port;		/* PORT */
 	struct zs_api_key	 keys[ZS_CONFIG_MAX_KEYS]; /* API_KEYS */
 	size_t			 nkeys;		/* entries used in keys */
+	enum zs_backend		 backend;	/* STORAGE_BACKEND */
 	char			 db_path[ZS_CONFIG_PATH_MAX + 1];
 						/* DATABASE_PATH or _URL */
+	char			 db_url[ZS_CONFIG_URL_MAX + 1];
+						/* postgres: DATABASE_URL (a
+						   URL or libpq key=value
+						   string); "" = PG* vars */
 	long			 rate_per_minute; /* 0 turns limiting off */
 	long			 max_payload;	/* MAX_PAYLOAD_BYTES */
 	long			 idem_ttl_hours; /* IDEMPOTENCY_TTL_HOURS */
@@ -67,7 +79,14 @@ struct zs_config {
  * naming the variable in err (never the value of a secret).
  */
 int	 zs_config_load(struct zs_config *cfg, char *err, size_t errsz);
-/* Checks that the database directory exists and is writable; 0 or -1. */
+/*
+ * Names the database for messages: the SQLite path, or the PostgreSQL
+ * URL without its password. Returns buf.
+ */
+const char *zs_config_db_label(const struct zs_config *, char *buf,
+	    size_t size);
+/* Checks that the database directory exists and is writable; 0 or -1
+ * (with PostgreSQL there is no directory: always 0). */
 int	 zs_config_check_dir(const struct zs_config *, char *err, size_t);
 /* Nonzero when origin (len bytes) is in CORS_ALLOWED_ORIGINS. */
 int	 zs_config_origin_allowed(const struct zs_config *, const char *,

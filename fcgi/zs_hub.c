@@ -162,8 +162,11 @@ poller(void *arg)
 	hub.head = head;
 	pthread_mutex_unlock(&hub.lock);
 	for (;;) {
+		/* SQLite: a sleep of STREAM_POLL_MS; PostgreSQL: until a
+		 * NOTIFY (see zs_store_wait_change). Not under the store
+		 * lock: streams and leases use the store meanwhile. */
+		zs_store_wait_change(hub.cfg->stream_poll_ms);
 		poll_once(&version);
-		nanosleep(&tick, NULL);
 	}
 	return NULL;
 }

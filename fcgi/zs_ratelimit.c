@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "zs_log.h"
 #include "zs_ratelimit.h"
 
@@ -77,6 +79,8 @@ zs_ratelimit_open(const struct zs_config *cfg)
 	size_t	 i;
 
 	rl.cfg = cfg;
+	if (cfg->backend == ZS_BACKEND_POSTGRES)
+		return 0;	/* the buckets are in the database */
 	if (rl.map != NULL || (cfg->rate_per_minute == 0 &&
 	    cfg->hook_rate_per_minute == 0))
 		return 0;
@@ -132,19 +136,88 @@ zs_ratelimit_bucket(double *tokens, int64_t *last_ms, long capacity,
 	else if (now_ms > *last_ms)
 		t = fmin((double)capacity, t + (double)(now_ms - *last_ms) *
 		    per_ms);
-	out->limit = capacity;
 	out->allowed = t >= 1.0;
 	if (out->allowed)
 		t -= 1.0;
+	zs_ratelimit_report(t, out->allowed, capacity, out);
+	*tokens = t;
+	if (now_ms > *last_ms)
+		*last_ms = now_ms;
+}
+
+void
+zs_ratelimit_report(double t, int allowed, long capacity,
+    struct zs_rate *out)
+{
+	double	 per_ms = (double)capacity / 60000.0;
+
+	out->limit = capacity;
+	out->allowed = allowed;
 	out->retry_after_s = out->allowed ? 0 :
 	    (long)ceil((1.0 - t) / per_ms / 1000.0);
 	if (!out->allowed && out->retry_after_s < 1)
 		out->retry_after_s = 1;
 	out->remaining = (long)floor(t);
 	out->reset_s = (long)ceil(((double)capacity - t) / per_ms / 1000.0);
-	*tokens = t;
-	if (now_ms > *last_ms)
-		*last_ms = now_ms;
+}
+
+/* The name of slot's bucket in PostgreSQL; "" when there is none. */
+static void
+bucket_name(int slot, char *buf, size_t size)
+{
+	const struct zs_api_key	*k;
+	unsigned char		 d[32];
+	unsigned int		 dlen;
+	size_t			 i;
+	int			 s;
+
+	*buf = '\0';
+	if (slot >= 0 && slot < ZS_CONFIG_MAX_KEYS &&
+	    (size_t)slot < rl.cfg->nkeys) {
+		/* the same key gets the same bucket on every node, and the
+		 * database never sees the key */
+		k = &rl.cfg->keys[slot];
+		if (k->hashed)
+			memcpy(d, k->digest, sizeof(d));
+		else if (EVP_Digest(k->key, k->keylen, d, &dlen, EVP_sha256(),
+		    NULL) != 1)
+			return;
+		snprintf(buf, size, "api:");
+		for (i = 0; i < 16; i++)
+			snprintf(buf + 4 + 2 * i, size - 4 - 2 * i, "%02x",
+			    d[i]);
+		return;
+	}
+	s = slot - ZS_CONFIG_MAX_KEYS;
+	if (s >= 0 && (size_t)s < rl.cfg->nsources)
+		snprintf(buf, size, "hook:%s:%s", rl.cfg->sources[s].tenant,
+		    rl.cfg->sources[s].name);
+}
+
+/*
+ * With PostgreSQL: takes the token from the bucket in the database, so
+ * every node shares it. A database that cannot be reached does not take
+ * the API down: the request is allowed (logged once per outage).
+ */
+static void
+take_shared(int slot, long cap, int64_t now_ms, struct zs_rate *out)
+{
+	static int	 warned;
+	char		 name[ZS_CONFIG_TENANT_MAX + ZS_SOURCE_NAME_MAX + 8];
+	double		 t;
+	int		 allowed;
+
+	bucket_name(slot, name, sizeof(name));
+	if (*name == '\0' ||
+	    zs_pg_rate_take(rl.cfg, name, cap, now_ms, &t, &allowed) == -1) {
+		if (!warned++)
+			zs_log("ratelimit: the database's buckets cannot be "
+			    "used; not limiting");
+		out->remaining = cap;
+		return;
+	}
+	warned = 0;
+	zs_ratelimit_report(t, allowed, cap, out);
 }
 
 /* Takes one token from slot at now_ms from a bucket of capacity cap. */
@@ -159,6 +232,11 @@ take(int slot, long cap, int64_t now_ms, struct zs_rate *out)
 	if (cap == 0)
 		return;
 	pthread_mutex_lock(&rl.lock);
+	if (rl.cfg != NULL && rl.cfg->backend == ZS_BACKEND_POSTGRES) {
+		take_shared(slot, cap, now_ms, out);
+		pthread_mutex_unlock(&rl.lock);
+		return;
+	}
 	if (rl.map == NULL && rl.cfg != NULL)
 		zs_ratelimit_open(rl.cfg);
 	if (rl.map == NULL || slot < 0 || slot >= RL_SLOTS ||

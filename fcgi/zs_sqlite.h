@@ -79,6 +79,7 @@ enum zs_store_rc zs_sqlite_ack_batch(const char *, const char *const *,
 enum zs_store_rc zs_sqlite_delete(const char *, const char *);
 enum zs_store_rc zs_sqlite_purge(int64_t, long, long *);
 enum zs_store_rc zs_sqlite_data_version(int64_t *);
+enum zs_store_rc zs_sqlite_wait_change(long);
 enum zs_store_rc zs_sqlite_last_change(int64_t *);
 enum zs_store_rc zs_sqlite_changes(const char *, int64_t, int64_t, long,
 		    zs_change_fn, void *, long *);

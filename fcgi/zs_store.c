@@ -1,6 +1,6 @@
 /*
  * zs_store: the calls of zs_store.h, forwarded to the backend chosen when
- * the store is opened (zs_store_ops.h). One backend so far: SQLite.
+ * the store is opened (zs_store_ops.h): SQLite or PostgreSQL.
  */
 #include "zs_store_ops.h"
 
@@ -11,8 +11,8 @@ static const struct zs_store_ops *ops = &zs_sqlite_ops;
 static const struct zs_store_ops *
 backend(const struct zs_config *cfg)
 {
-	(void)cfg;
-	return &zs_sqlite_ops;
+	return cfg->backend == ZS_BACKEND_POSTGRES ? &zs_pg_ops :
+	    &zs_sqlite_ops;
 }
 
 enum zs_store_rc
@@ -93,6 +93,12 @@ enum zs_store_rc
 zs_store_data_version(int64_t *version)
 {
 	return ops->data_version(version);
+}
+
+enum zs_store_rc
+zs_store_wait_change(long poll_ms)
+{
+	return ops->wait_change(poll_ms);
 }
 
 enum zs_store_rc

@@ -1,8 +1,8 @@
 /*
  * zs_store: every read and write of events goes through this interface.
- * zs_store_sqlite.c implements it on one SQLite database in WAL mode; a
- * networked backend can implement the same functions without a responder
- * changing. Every call is scoped to one tenant. Strings passed in are
+ * zs_store_sqlite.c implements it on one SQLite database in WAL mode,
+ * zs_store_pg.c on PostgreSQL (STORAGE_BACKEND), with the same meaning;
+ * no responder knows which one runs. Every call is scoped to one tenant. Strings passed in are
  * borrowed for the call only; rows handed to a callback live until the
  * callback returns.
  */
@@ -252,6 +252,14 @@ enum zs_store_rc zs_store_purge(int64_t now_ms, long limit, long *removed);
  * PRAGMA data_version): a cheap test before reading the change table.
  */
 enum zs_store_rc zs_store_data_version(int64_t *version);
+/*
+ * Waits until another connection may have committed a change, without
+ * using the store's connection (call it without zs_hub_store_lock):
+ * SQLite cannot be told, so it sleeps poll_ms and the caller compares
+ * zs_store_data_version; PostgreSQL returns at a NOTIFY of a change, or
+ * after at most a second without one (a lost notification costs that).
+ */
+enum zs_store_rc zs_store_wait_change(long poll_ms);
 /* The newest change's seq, or 0 when there is none. */
 enum zs_store_rc zs_store_last_change(int64_t *seq);
 /*

@@ -27,6 +27,7 @@ struct zs_store_ops {
 	enum zs_store_rc (*delete)(const char *, const char *);
 	enum zs_store_rc (*purge)(int64_t, long, long *);
 	enum zs_store_rc (*data_version)(int64_t *);
+	enum zs_store_rc (*wait_change)(long);
 	enum zs_store_rc (*last_change)(int64_t *);
 	enum zs_store_rc (*changes)(const char *, int64_t, int64_t, long,
 			    zs_change_fn, void *, long *);
@@ -48,5 +49,7 @@ struct zs_store_ops {
 
 /* SQLite in WAL mode (zs_store_sqlite.c, zs_sqlite_lease.c). */
 extern const struct zs_store_ops zs_sqlite_ops;
+/* PostgreSQL through libpq (zs_store_pg.c, zs_pg_*.c). */
+extern const struct zs_store_ops zs_pg_ops;
 
 #endif

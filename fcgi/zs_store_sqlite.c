@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zs_log.h"
@@ -938,6 +939,19 @@ zs_sqlite_data_version(int64_t *version)
 	return one_int(ST_DATA_VERSION, version);
 }
 
+/* SQLite cannot tell another process's commit: sleep, and let the
+ * caller compare data_version (the hub's poll, every STREAM_POLL_MS). */
+enum zs_store_rc
+zs_sqlite_wait_change(long poll_ms)
+{
+	struct timespec	 tick;
+
+	tick.tv_sec = poll_ms / 1000;
+	tick.tv_nsec = (poll_ms % 1000) * 1000000L;
+	nanosleep(&tick, NULL);
+	return ZS_STORE_OK;
+}
+
 enum zs_store_rc
 zs_sqlite_last_change(int64_t *seq)
 {
@@ -1263,6 +1277,7 @@ const struct zs_store_ops zs_sqlite_ops = {
 	.delete = zs_sqlite_delete,
 	.purge = zs_sqlite_purge,
 	.data_version = zs_sqlite_data_version,
+	.wait_change = zs_sqlite_wait_change,
 	.last_change = zs_sqlite_last_change,
 	.changes = zs_sqlite_changes,
 	.stats = zs_sqlite_stats,

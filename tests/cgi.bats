@@ -165,9 +165,27 @@ check() {
 	check DURABILITY=sometimes
 	[ "$status" = 1 ]
 	[[ "$output" == *"DURABILITY must be full or normal"* ]]
-	check DATABASE_PATH= DATABASE_URL=postgres://x/y
+	check DATABASE_PATH= DATABASE_URL=mysql://x/y
 	[ "$status" = 1 ]
 	[[ "$output" == *"DATABASE_URL must look like sqlite:///"* ]]
+	check DATABASE_PATH= DATABASE_URL=postgres://x/y
+	[ "$status" = 1 ]
+	[[ "$output" == *"DATABASE_URL names a PostgreSQL server: set STORAGE_BACKEND=postgres too" ]]
+}
+
+@test "a bad STORAGE_BACKEND, or a postgres DATABASE_URL that is neither URL nor key=value, stops start-up naming it" {
+	check STORAGE_BACKEND=oracle
+	[ "$status" = 1 ]
+	[ "$output" = "zapstream: configuration error: STORAGE_BACKEND must be sqlite or postgres" ]
+	check STORAGE_BACKEND=postgres DATABASE_URL=sqlite:///tmp/x.db
+	[ "$status" = 1 ]
+	[[ "$output" == "zapstream: configuration error: DATABASE_URL must look like postgres://user:password@host:port/database"* ]]
+	# libpq's key=value form and the PG* variables are accepted; the
+	# password never shows (check then reports the connection itself)
+	check STORAGE_BACKEND=postgres DATABASE_URL="host=127.0.0.1 port=1 password=s3cret"
+	[ "$status" = 1 ]
+	[[ "$output" == *"cannot connect to database "*" on 127.0.0.1 port 1 (DATABASE_URL)"* ]]
+	[[ "$output" != *s3cret* ]]
 }
 
 @test "DATABASE_URL=sqlite:///path is accepted as in the seed" {

@@ -70,6 +70,7 @@ unit_values() {
 	for f in usr/local/bin/zs-admin usr/local/lib/zapstream/zs-events \
 		usr/local/lib/zapstream/zs-stream usr/local/share/zapstream/www/index.html \
 		usr/local/share/zapstream/sql/schema.sql usr/local/share/zapstream/lighttpd.conf \
+		usr/local/share/zapstream/sql/postgres/001_schema.sql \
 		usr/local/share/zapstream/deploy/apache/zapstream.conf \
 		usr/local/share/zapstream/deploy/cgi/htaccess \
 		usr/local/share/zapstream/deploy/nginx/zapstream.conf \

@@ -119,6 +119,6 @@ setup() {
 	req_a POST "/inbox/$id/ack" -d ''
 	req_a POST "/inbox/$id/ack" -d ''
 	req_a DELETE "/inbox/$id"
-	run sqlite3 "$DATABASE_PATH" "SELECT group_concat(kind, ',') FROM (SELECT kind FROM changes WHERE event_id = '$id' ORDER BY seq)"
-	[ "$output" = "created,acknowledged,deleted" ]
+	run zs_sql "SELECT kind FROM changes WHERE event_id = '$id' ORDER BY seq"
+	[ "$(paste -sd, <<<"$output")" = "created,acknowledged,deleted" ]
 }

@@ -83,7 +83,7 @@ stored() {
 
 # count TYPE: tenant A's events of that type.
 count() {
-	sqlite3 "$DATABASE_PATH" "SELECT count(*) FROM events WHERE tenant = 'tenant_a' AND type = '$1'"
+	zs_sql "SELECT count(*) FROM events WHERE tenant = 'tenant_a' AND type = '$1'"
 }
 
 @test "GET /hooks lists the tenant's sources with their URLs and never a secret" {
@@ -113,7 +113,7 @@ count() {
 	grep -qP "^github\ttenant_a\tgithub\tengineering\thttp://localhost:\d+/hooks/$TOK_github$" <<<"$output"
 	PUBLIC_URL=https://hooks.example.com/ run "$ZS_BIN/zs-admin" hooks
 	grep -qF "https://hooks.example.com/hooks/$TOK_shop" <<<"$output"
-	[ "$(sqlite3 "$DATABASE_PATH" 'SELECT count(*) FROM webhook_tokens')" = 5 ]
+	[ "$(zs_sql 'SELECT count(*) FROM webhook_tokens')" = 5 ]
 	load ../helpers/restart
 	zs_stop_lighttpd
 	zs_start_lighttpd

@@ -41,13 +41,13 @@ still_healthy() {
 }
 
 @test "a Content-Length longer than the body, then a hang-up: nothing stored, server fine" {
-	before=$(sqlite3 "$DATABASE_PATH" 'SELECT count(*) FROM events')
+	before=$(zs_sql 'SELECT count(*) FROM events')
 	port=${ZS_URL##*:}
 	exec {sock}<>"/dev/tcp/127.0.0.1/$port"
 	printf 'POST /events HTTP/1.1\r\nHost: x\r\nX-API-Key: %s\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"payload":{}}' "$KEY_A" >&"$sock"
 	exec {sock}<&-
 	sleep 0.5
-	[ "$(sqlite3 "$DATABASE_PATH" 'SELECT count(*) FROM events')" = "$before" ]
+	[ "$(zs_sql 'SELECT count(*) FROM events')" = "$before" ]
 	still_healthy
 }
 
@@ -83,7 +83,7 @@ still_healthy() {
 	post_event "@$BATS_TEST_TMPDIR/num"
 	[ "$status_code" = 201 ]
 	id=$(jq -r .id <<<"$body")
-	stored=$(sqlite3 "$DATABASE_PATH" "SELECT payload FROM events WHERE id = '$id'")
+	stored=$(zs_sql "SELECT payload FROM events WHERE id = '$id'")
 	[ "$stored" = "{\"n\":$digits}" ]
 }
 
@@ -91,7 +91,7 @@ still_healthy() {
 	post_event '{"payload":{"a":1,"a":2}}'
 	[ "$status_code" = 201 ]
 	id=$(jq -r .id <<<"$body")
-	[ "$(sqlite3 "$DATABASE_PATH" "SELECT payload FROM events WHERE id = '$id'")" = '{"a":1,"a":2}' ]
+	[ "$(zs_sql "SELECT payload FROM events WHERE id = '$id'")" = '{"a":1,"a":2}' ]
 }
 
 @test "NUL escapes in payload strings and keys are kept; in source they are refused" {

@@ -65,15 +65,16 @@ stats() { req GET /stats -H "X-API-Key: $1"; [ "$status_code" = 200 ]; }
 	done
 	wait
 	stats $KEY_B
-	want=$(sqlite3 "$DATABASE_PATH" "SELECT sum(acked_at IS NULL) || ',' || sum(acked_at IS NOT NULL) || ',' || count(*) FROM events WHERE tenant = 'tenant_b'")
+	want=$(zs_sql "SELECT count(*) FILTER (WHERE acked_at IS NULL) || ',' || count(*) FILTER (WHERE acked_at IS NOT NULL) || ',' || count(*) FROM events WHERE tenant = 'tenant_b'")
 	[ "$(jq -r '"\(.pending),\(.acknowledged),\(.total)"' <<<"$body")" = "$want" ]
 	[ "$(jq '[.by_source[].count] | add' <<<"$body")" = "${want##*,}" ]
 }
 
 @test "per_minute counts events by the minute they were created" {
-	sqlite3 "$DATABASE_PATH" "INSERT INTO events (id, tenant, created_at, payload) VALUES
-		('evt_stats_old', 'tenant_dev', (CAST(strftime('%s','now') AS INTEGER) - 600) * 1000, '{}'),
-		('evt_stats_older', 'tenant_dev', (CAST(strftime('%s','now') AS INTEGER) - 7200) * 1000, '{}')"
+	now=$(date +%s)
+	zs_sql "INSERT INTO events (id, tenant, created_at, payload) VALUES
+		('evt_stats_old', 'tenant_dev', $(( (now - 600) * 1000 )), '{}'),
+		('evt_stats_older', 'tenant_dev', $(( (now - 7200) * 1000 )), '{}')"
 	stats dev_key_123
 	[ "$(jq '[.per_minute[].count] | add' <<<"$body")" = 1 ]
 	[ "$(jq '[.per_minute[] | select(.count == 1)][0].minute' <<<"$body")" != null ]

@@ -52,7 +52,7 @@ wait_for() {
 
 # last_seq: the newest change number (for Last-Event-ID).
 last_seq() {
-	sqlite3 "$DATABASE_PATH" 'SELECT coalesce(max(seq), 0) FROM changes'
+	zs_sql 'SELECT coalesce(max(seq), 0) FROM changes'
 }
 
 # stream_threads: threads in every zs-stream process of this server.
@@ -83,7 +83,7 @@ stream_threads() {
 	[ "$(jq -r .id <<<"$data")" = "$id" ]
 	[ "$(jq -c '[.source, .type, .topic, .payload, .status, .acked_at]' <<<"$data")" = '["live","t","live",{"n":1},"pending",null]' ]
 	seq=$(grep -B1 '^event: event.created' "$BATS_TEST_TMPDIR/s" | sed -n 's/^id: //p')
-	[ "$seq" = "$(sqlite3 "$DATABASE_PATH" "SELECT seq FROM changes WHERE event_id = '$id'")" ]
+	[ "$seq" = "$(zs_sql "SELECT seq FROM changes WHERE event_id = '$id'")" ]
 }
 
 @test "acknowledged and deleted changes arrive with their data" {

@@ -9,12 +9,24 @@
 #                (deploy/apache/run cgi): a process per request, run as
 #                ZS_APACHE_USER (www-data), which must own the database
 #
+# STORAGE_BACKEND chooses the store:
+#   sqlite       a fresh SQLite file in ZS_DIR (the default)
+#   postgres     a fresh database on a throwaway PostgreSQL server, started
+#                once per bats file (or shell) on a free loopback port and
+#                stopped by zs_stop_all; needs root (the server runs as the
+#                postgres user) and postgresql-15. ZS_DATABASE_URL makes
+#                zs_start use that database instead (a second node)
+#
 # After zs_start: ZS_URL, ZS_DIR (database, sockets, log), ZS_LOG,
-# ZS_LIGHTTPD_PID (the server's main process, whichever server it is).
+# ZS_LIGHTTPD_PID (the server's main process, whichever server it is),
+# and with postgres DATABASE_URL. zs_sql SQL runs SQL on the store of the
+# last zs_start, whichever it is.
 
 ZS_ROOT=${ZS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 ZS_SERVER=${ZS_SERVER:-lighttpd}
 ZS_APACHE_USER=${ZS_APACHE_USER:-www-data}
+STORAGE_BACKEND=${STORAGE_BACKEND:-sqlite}
+ZS_PG_BIN=${ZS_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 # zs_start: starts the server; returns non-zero (with the log) on failure.
 zs_start() {
@@ -26,6 +38,15 @@ zs_start() {
 	export API_KEYS=${API_KEYS:-dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b}
 	export RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-1000000}
 	export MAX_PAYLOAD_BYTES=${MAX_PAYLOAD_BYTES:-524288}
+	export STORAGE_BACKEND
+	if [ "$STORAGE_BACKEND" = postgres ]; then
+		# ZS_DATABASE_URL: another node's database (a cluster)
+		if [ -n "${ZS_DATABASE_URL:-}" ]; then
+			export DATABASE_URL=$ZS_DATABASE_URL
+		else
+			zs_pg_database || return 1
+		fi
+	fi
 	if [ -z "${ZS_NO_MIGRATE:-}" ]; then
 		"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null || return 1
 	fi
@@ -153,15 +174,101 @@ zs_stop() {
 	ZS_LIGHTTPD_PID=
 }
 
-# zs_stop_all: stops every server in the registry (for teardown_file).
+# zs_stop_all: stops every server in the registry (for teardown_file),
+# then this file's PostgreSQL server, if it started one.
 zs_stop_all() {
 	local reg pid dir
 	reg=$(zs_registry)
-	[ -f "$reg" ] || return 0
-	while read -r pid dir; do
-		zs_stop_one "$pid" "$dir"
-	done <"$reg"
-	rm -f "$reg"
+	if [ -f "$reg" ]; then
+		while read -r pid dir; do
+			zs_stop_one "$pid" "$dir"
+		done <"$reg"
+		rm -f "$reg"
+	fi
+	zs_pg_stop
+}
+
+# ---- PostgreSQL ------------------------------------------------------------
+
+# The file naming this bats file's PostgreSQL server: "dir port".
+zs_pg_state() {
+	if [ -n "${BATS_FILE_TMPDIR:-}" ]; then
+		echo "$BATS_FILE_TMPDIR/zs-pg"
+	else
+		echo "${TMPDIR:-/tmp}/zs-pg.$$"
+	fi
+}
+
+# zs_pg_server: starts the throwaway server unless this file has one
+# running; sets ZS_PG_DIR and ZS_PG_PORT.
+zs_pg_server() {
+	local state dir port try
+	state=$(zs_pg_state)
+	if [ -f "$state" ]; then
+		read -r dir port <"$state"
+		if runuser -u postgres -- "$ZS_PG_BIN/pg_ctl" -D "$dir/data" \
+			status >/dev/null 2>&1; then
+			ZS_PG_DIR=$dir ZS_PG_PORT=$port
+			export ZS_PG_DIR ZS_PG_PORT
+			return 0
+		fi
+	fi
+	dir=$(mktemp -d /tmp/zs-pg.XXXXXX)
+	chown postgres: "$dir"
+	runuser -u postgres -- "$ZS_PG_BIN/initdb" -D "$dir/data" -A trust \
+		-U zs -E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
+		{ cat "$dir/initdb.log" >&2; return 1; }
+	for try in 1 2 3 4 5 6 7 8 9 10; do
+		port=$((20000 + RANDOM % 40000))
+		if runuser -u postgres -- "$ZS_PG_BIN/pg_ctl" -D "$dir/data" \
+			-l "$dir/log" -w -o "-c listen_addresses=127.0.0.1 \
+			-p $port -k $dir -c max_connections=400" start \
+			</dev/null >/dev/null 2>&1; then
+			echo "$dir $port" >"$state"
+			ZS_PG_DIR=$dir ZS_PG_PORT=$port
+			export ZS_PG_DIR ZS_PG_PORT
+			return 0
+		fi
+	done
+	cat "$dir/log" >&2
+	return 1
+}
+
+# zs_pg_database: a fresh database on the server, named by DATABASE_URL.
+zs_pg_database() {
+	local name
+	zs_pg_server || return 1
+	name=zs_$(date +%s%N)_$RANDOM
+	psql -XqAt -h 127.0.0.1 -p "$ZS_PG_PORT" -U zs -d postgres \
+		-c "CREATE DATABASE $name" >/dev/null || return 1
+	export DATABASE_URL=postgres://zs@127.0.0.1:$ZS_PG_PORT/$name
+}
+
+# zs_pg_stop: stops this file's server and removes it.
+zs_pg_stop() {
+	local state dir port
+	state=$(zs_pg_state)
+	[ -f "$state" ] || return 0
+	read -r dir port <"$state"
+	runuser -u postgres -- "$ZS_PG_BIN/pg_ctl" -D "$dir/data" -m fast -w \
+		stop >/dev/null 2>&1 || :
+	rm -rf "$dir" "$state"
+}
+
+# zs_sql SQL: runs SQL on the store of the last zs_start (rows as lines,
+# columns separated by '|', as sqlite3 prints them).
+zs_sql() {
+	if [ "$STORAGE_BACKEND" = postgres ]; then
+		psql -XqAt -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "$1"
+	else
+		sqlite3 "$DATABASE_PATH" "$1"
+	fi
+}
+
+# zs_on_sqlite: true when the tests run on SQLite (for the few tests that
+# are about the SQLite file itself).
+zs_on_sqlite() {
+	[ "$STORAGE_BACKEND" != postgres ]
 }
 
 # zs_pids NAME: the process ids of one responder (zs-events, zs-inbox...)
