@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "zs_config.h"
+#include "zs_file.h"
 
 _Static_assert(ZS_SOURCE_TENANT_MAX == ZS_CONFIG_TENANT_MAX,
     "a source's tenant is an API key's tenant");
@@ -263,32 +264,6 @@ parse_db_path(struct zs_config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
-/* Reads the file at path (at most max bytes) into a new string, or NULL
- * with errno set (EFBIG when larger). */
-static char *
-read_small_file(const char *path, size_t max)
-{
-	FILE	*f;
-	char	*s;
-	size_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if ((s = malloc(max + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(s, 1, max + 1, f);
-	if (ferror(f) || n > max) {
-		errno = ferror(f) ? EIO : EFBIG;
-		free(s);
-		s = NULL;
-	} else
-		s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 /*
  * Reads the webhook sources from WEBHOOK_SOURCES or the file named by
  * WEBHOOK_SOURCES_FILE (not both), and checks each source's tenant has an
@@ -309,7 +284,7 @@ parse_sources(struct zs_config *cfg, char *err, size_t errsz)
 			    "WEBHOOK_SOURCES_FILE are both set; use one");
 			return -1;
 		}
-		if ((text = read_small_file(file,
+		if ((text = zs_file_read(file,
 		    ZS_CONFIG_SOURCES_FILE_MAX)) == NULL) {
 			snprintf(err, errsz, "WEBHOOK_SOURCES_FILE: cannot "
 			    "read %s: %s", file, strerror(errno));

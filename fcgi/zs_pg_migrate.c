@@ -9,33 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zs_file.h"
 #include "zs_log.h"
 #include "zs_pg.h"
 
 /* Any number: the advisory lock key that serialises migrations. */
 #define MIGRATE_LOCK "7353001"
-
-/* Reads a whole file into a new NUL-terminated string; NULL on failure. */
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*s = NULL;
-	long	 n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (s = malloc((size_t)n + 1)) != NULL) {
-		if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-			free(s);
-			s = NULL;
-		} else
-			s[n] = '\0';
-	}
-	fclose(f);
-	return s;
-}
 
 /* Runs sql (no parameters) on c; 0, or -1 after a log line naming what. */
 static int
@@ -74,7 +53,7 @@ apply(PGconn *c, const char *path, int v)
 	char	*sql, setv[96];
 	int	 rc;
 
-	if ((sql = slurp(path)) == NULL) {
+	if ((sql = zs_file_read(path, ZS_FILE_SQL_MAX)) == NULL) {
 		zs_log("migrate: cannot read %s", path);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zs_file.h"
 #include "zs_log.h"
 #include "zs_sqlite.h"
 #include "zs_store_ops.h"
@@ -1157,28 +1158,6 @@ zs_sqlite_token_put(const char *tenant, const char *name, const char *token,
 
 /* ---- Migrations ------------------------------------------------------ */
 
-/* Reads a whole file into a new NUL-terminated string; NULL on failure. */
-static char *
-slurp(const char *path)
-{
-	FILE	*f = fopen(path, "r");
-	char	*s = NULL;
-	long	 n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (s = malloc((size_t)n + 1)) != NULL) {
-		if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-			free(s);
-			s = NULL;
-		} else
-			s[n] = '\0';
-	}
-	fclose(f);
-	return s;
-}
-
 /* Applies one file and sets user_version in one transaction. */
 static enum zs_store_rc
 apply(sqlite3 *db, const char *path, int version)
@@ -1186,7 +1165,7 @@ apply(sqlite3 *db, const char *path, int version)
 	char	*sql, *msg = NULL, setv[48];
 	int	 rc;
 
-	if ((sql = slurp(path)) == NULL) {
+	if ((sql = zs_file_read(path, ZS_FILE_SQL_MAX)) == NULL) {
 		zs_log("migrate: cannot read %s", path);
 		return ZS_STORE_ERROR;
 	}
