@@ -16,6 +16,27 @@ zs_event_status_name(enum zs_status_filter s)
 	return (unsigned)s < ZS_STATUS__MAX ? names[s] : "pending";
 }
 
+void
+zs_event_set_status(struct zs_event *ev, int64_t visible, int64_t now)
+{
+	ev->lease_expires_ms = -1;
+	ev->visible_ms = -1;
+	if (ev->acked_ms >= 0)
+		ev->status = ZS_STATUS_ACKED;
+	else if (ev->dead_ms >= 0)
+		ev->status = ZS_STATUS_DEAD;
+	else if (ev->lease_id != NULL && visible > now) {
+		ev->status = ZS_STATUS_LEASED;
+		ev->lease_expires_ms = visible;
+	} else {
+		ev->status = ZS_STATUS_PENDING;
+		if (visible > now)	/* released with a delay */
+			ev->visible_ms = visible;
+	}
+	if (ev->status != ZS_STATUS_DEAD)
+		ev->dead_ms = -1;
+}
+
 /* Appends ,"name":"time" or ,"name":null when ms < 0 (name is plain). */
 static void
 time_field(struct zs_buf *b, const char *name, int64_t ms)

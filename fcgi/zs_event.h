@@ -13,6 +13,14 @@
 void	 zs_event_json(struct zs_buf *b, const struct zs_event *ev);
 /* The same with "lease_id": the reply to the worker holding the lease. */
 void	 zs_event_json_leased(struct zs_buf *b, const struct zs_event *ev);
+/*
+ * Sets ev->status, lease_expires_ms and visible_ms from ev->acked_ms,
+ * dead_ms and lease_id and the stored visible_at (visible_ms, or -1) as
+ * they stand at now_ms; clears dead_ms unless dead. Every backend reads
+ * an event's state through this, so the rules live in one place.
+ */
+void	 zs_event_set_status(struct zs_event *ev, int64_t visible_ms,
+	    int64_t now_ms);
 /* "pending", "leased", "acknowledged" or "dead". */
 const char *zs_event_status_name(enum zs_status_filter);
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zs_event.h"
 #include "zs_log.h"
 #include "zs_pg.h"
 #include "zs_time.h"
@@ -568,20 +569,5 @@ zs_pg_read_event(const PGresult *r, int row, int64_t now,
 	ev->lease_id = zs_pg_text(r, row, 9);
 	visible = zs_pg_int(r, row, 10, -1);
 	ev->dead_ms = zs_pg_int(r, row, 11, -1);
-	ev->lease_expires_ms = -1;
-	ev->visible_ms = -1;
-	if (ev->acked_ms >= 0)
-		ev->status = ZS_STATUS_ACKED;
-	else if (ev->dead_ms >= 0)
-		ev->status = ZS_STATUS_DEAD;
-	else if (ev->lease_id != NULL && visible > now) {
-		ev->status = ZS_STATUS_LEASED;
-		ev->lease_expires_ms = visible;
-	} else {
-		ev->status = ZS_STATUS_PENDING;
-		if (visible > now)	/* released with a delay */
-			ev->visible_ms = visible;
-	}
-	if (ev->status != ZS_STATUS_DEAD)
-		ev->dead_ms = -1;
+	zs_event_set_status(ev, visible, now);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "zs_event.h"
 #include "zs_file.h"
 #include "zs_log.h"
 #include "zs_sqlite.h"
@@ -503,22 +504,7 @@ zs_sql_read_event(sqlite3_stmt *st, int64_t now, struct zs_event *ev)
 	ev->lease_id = (const char *)sqlite3_column_text(st, 9);
 	visible = int_or(st, 10, -1);
 	ev->dead_ms = int_or(st, 11, -1);
-	ev->lease_expires_ms = -1;
-	ev->visible_ms = -1;
-	if (ev->acked_ms >= 0)
-		ev->status = ZS_STATUS_ACKED;
-	else if (ev->dead_ms >= 0)
-		ev->status = ZS_STATUS_DEAD;
-	else if (ev->lease_id != NULL && visible > now) {
-		ev->status = ZS_STATUS_LEASED;
-		ev->lease_expires_ms = visible;
-	} else {
-		ev->status = ZS_STATUS_PENDING;
-		if (visible > now)	/* released with a delay */
-			ev->visible_ms = visible;
-	}
-	if (ev->status != ZS_STATUS_DEAD)
-		ev->dead_ms = -1;
+	zs_event_set_status(ev, visible, now);
 }
 
 /*
