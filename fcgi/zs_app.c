@@ -411,26 +411,84 @@ handle(struct zs_req *req)
 	if ((r->flags & ZS_ROUTE_IDEM) && read_idem(req) == -1)
 		return;
 	r->handler(req);
-	if (!req->replied) {
+	if (!req->replied && !req->deferred) {
 		zs_log("handler for %s sent no reply", r->pattern);
 		zs_reply_error(req, ZS_ERR_INTERNAL,
 		    "internal error; the log has details", NULL);
 	}
 }
 
-void
-zs_app_serve(void *io, char **envp)
+/* Serves one request; 1 when its handler deferred it (zs_req_defer). */
+static int
+serve(void *io, char **envp, int may_defer)
 {
 	struct zs_req	 req;
 
 	memset(&req, 0, sizeof(req));
 	req.io = io;
 	req.envp = envp;
+	req.may_defer = may_defer;
 	zs_buf_init(&req.headers, 8192);
 	handle(&req);
 	free(req.body);
 	zs_buf_free(&req.headers);
 	zs_log_set_request(NULL);
+	return req.deferred;
+}
+
+void
+zs_app_serve(void *io, char **envp)
+{
+	serve(io, envp, 0);
+}
+
+struct zs_req *
+zs_req_defer(struct zs_req *req)
+{
+	struct zs_req	*d;
+
+	if (!req->may_defer || (d = malloc(sizeof(*d))) == NULL)
+		return NULL;
+	*d = *req;		/* takes the body and the header buffer */
+	req->body = NULL;
+	zs_buf_init(&req->headers, 0);
+	req->deferred = 1;
+	return d;
+}
+
+/*
+ * Ends an FCGX request: when its input was read to the end (or the rest is
+ * already here, a few kilobytes at most), the connection is simply
+ * closed. Otherwise libfcgi's own close runs: it shuts down the sending
+ * side and reads until the web server hangs up, so that unread input
+ * cannot make the server's writes fail before it has the reply. That
+ * wait costs a sleep and a wake-up per request, so it is kept for the
+ * rare request whose body was left unread (an early 413, say).
+ */
+static void
+end_request(FCGX_Request *fr)
+{
+	char	 rest[4096];
+	int	 n = 1;
+
+	while (!FCGX_HasSeenEOF(fr->in) && n > 0 && n < (int)sizeof(rest))
+		n = FCGX_GetStr(rest, sizeof(rest), fr->in);
+	if (FCGX_HasSeenEOF(fr->in))
+		FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
+}
+
+void
+zs_req_done(struct zs_req *req)
+{
+	FCGX_Request	*fr = req->io;
+
+	zs_log_set_request(NULL);
+	end_request(fr);
+	free(fr);
+	free(req->body);
+	zs_buf_free(&req->headers);
+	free(req);
 }
 
 void
@@ -556,7 +614,7 @@ zs_app_run(const char *name, const struct zs_route *routes, size_t nroutes)
 	}
 	while (FCGX_Accept_r(&fr) >= 0) {
 		zs_app_serve(&fr, fr.envp);
-		FCGX_Finish_r(&fr);
+		end_request(&fr);
 	}
 	zs_store_close();
 	zs_ratelimit_close();
@@ -575,27 +633,35 @@ zs_app_default_sigterm(void)
 	signal(SIGTERM, SIG_DFL);
 }
 
-/* Serialises FCGX_Accept_r across the pool's threads. */
-static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* One pool thread: accept, serve, repeat. */
+/*
+ * One pool thread: accept, serve, repeat. The threads call accept(2) on
+ * the shared socket at once; the kernel hands each connection to one of
+ * them. A request whose handler deferred it keeps its FCGX_Request (the
+ * thread that answers it frees it), so the thread takes a new one.
+ */
 static void *
 pool_loop(void *arg)
 {
-	FCGX_Request	 fr;
+	FCGX_Request	*fr = NULL;
 	int		 rc;
 
 	(void)arg;
-	if (FCGX_InitRequest(&fr, 0, 0) != 0)
-		return NULL;
 	for (;;) {
-		pthread_mutex_lock(&accept_lock);
-		rc = FCGX_Accept_r(&fr);
-		pthread_mutex_unlock(&accept_lock);
+		if (fr == NULL && ((fr = malloc(sizeof(*fr))) == NULL ||
+		    FCGX_InitRequest(fr, 0, 0) != 0)) {
+			zs_log("cannot take requests: out of memory");
+			sleep(1);
+			free(fr);
+			fr = NULL;
+			continue;
+		}
+		rc = FCGX_Accept_r(fr);
 		if (rc < 0)
 			break;
-		zs_app_serve(&fr, fr.envp);
-		FCGX_Finish_r(&fr);
+		if (serve(fr, fr->envp, 1))
+			fr = NULL;	/* now the deferred request's */
+		else
+			end_request(fr);
 	}
 	return NULL;
 }

@@ -57,6 +57,8 @@ struct zs_req {
 	int			 has_idem;	/* idem_key is set */
 	struct zs_buf		 headers;	/* extra reply header lines */
 	int			 replied;	/* a reply was written */
+	int			 may_defer;	/* zs_req_defer can work */
+	int			 deferred;	/* zs_req_defer took it */
 };
 
 /* The error codes of SPEC "Errors": each has one status. */
@@ -101,6 +103,18 @@ const struct zs_config *zs_app_init(const char *name,
  * serialise that themselves.
  */
 void	 zs_app_serve(void *io, char **envp);
+/*
+ * Lets a handler answer later, from another thread (group commit): returns
+ * a copy of req that owns the connection and the body, and marks req
+ * deferred; the handler returns without replying. The owner of the copy
+ * replies with the zs_reply_* calls, then calls zs_req_done(), which ends
+ * the request and frees the copy. Returns NULL where a request cannot
+ * outlive its handler (CGI, zs_app_run, out of memory): then the handler
+ * answers as usual.
+ */
+struct zs_req *zs_req_defer(struct zs_req *);
+/* Ends a deferred request after its reply and frees it. */
+void	 zs_req_done(struct zs_req *);
 /* Restores SIGTERM's default action (call after FCGX_Init in threaded
  * responders, whose threads never see libfcgi's shutdown flag). */
 void	 zs_app_default_sigterm(void);

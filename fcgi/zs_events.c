@@ -1,8 +1,8 @@
 /*
  * zs-events: POST /events. Checks the body strictly on one of the pool's
- * threads, then stores the event with its idempotency key through group
- * commit (zs_writer.c), in a transaction shared with the other events
- * waiting, and answers 201 only after that commit.
+ * threads, then hands the event with its idempotency key to the writer
+ * thread (zs_writer.c), which stores it in a transaction shared with the
+ * other events queued and answers 201 only after that commit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 #include "zs_app.h"
 #include "zs_event.h"
 #include "zs_json.h"
+#include "zs_log.h"
 #include "zs_query.h"
 #include "zs_time.h"
 #include "zs_writer.h"
@@ -104,21 +105,76 @@ parse_body(const char *min, size_t len, struct event_body *eb,
 		zs_details_add(d, "payload", "is required");
 }
 
+/*
+ * An event on its way to the writer: it owns the deferred request, the
+ * decoded fields and the minified body that new_event points into.
+ */
+struct posted {
+	struct zs_write		 w;		/* first: done() casts back */
+	struct zs_req		*req;
+	struct event_body	 eb;
+	char			*min;
+	struct zs_new_event	 ne;
+};
+
+/* Sets ne's fields (body_hash aside) from the checked body in p and req. */
+static void
+set_new_event(struct posted *p, const struct zs_req *req)
+{
+	p->ne.tenant = req->tenant;
+	p->ne.source = p->eb.has[F_SOURCE] ? p->eb.text[F_SOURCE] : NULL;
+	p->ne.type = p->eb.has[F_TYPE] ? p->eb.text[F_TYPE] : NULL;
+	p->ne.topic = p->eb.has[F_TOPIC] ? p->eb.text[F_TOPIC] : NULL;
+	p->ne.payload = p->min + p->eb.payload.off;
+	p->ne.payload_len = p->eb.payload.len;
+	p->ne.idem_key = req->has_idem ? req->idem_key : NULL;
+}
+
+static void
+reply_stored(struct zs_req *req, enum zs_store_rc rc,
+    const struct zs_inserted *ins)
+{
+	zs_reply_inserted(req, rc, ins,
+	    "this idempotency key was used with a different body");
+}
+
+static void
+free_posted(struct posted *p)
+{
+	free(p->min);
+	free(p);
+}
+
+/* On the writer's thread, after the commit: answers and ends it. */
+static void
+committed(struct zs_write *w)
+{
+	struct posted	*p = (struct posted *)w;
+
+	zs_log_set_request(p->req->request_id);
+	reply_stored(p->req, w->rc, &w->out);
+	zs_req_done(p->req);
+	free_posted(p);
+}
+
 static void
 post_events(struct zs_req *req)
 {
 	struct zs_query_error	 qe;
 	struct zs_details	 d;
-	struct event_body	 eb;
-	struct zs_new_event	 ne;
+	struct posted		*p;
+	struct zs_req		*later;
 	struct zs_inserted	 ins;
 	enum zs_json_rc		 jrc;
-	enum zs_store_rc	 rc;
-	char			*min = NULL, msg[128];
+	char			 msg[128];
 	size_t			 minlen, erroff;
 	unsigned int		 hlen;
 
 	zs_details_init(&d);
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
+		goto out;
+	}
 	if (zs_query_none(req->query, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
 		    qe.message);
@@ -129,49 +185,50 @@ post_events(struct zs_req *req)
 		    "send a JSON object with a payload", NULL);
 		goto out;
 	}
-	if ((min = malloc(req->body_len + 1)) == NULL) {
+	if ((p->min = malloc(req->body_len + 1)) == NULL) {
 		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
 		goto out;
 	}
-	jrc = zs_json_check(req->body, req->body_len, min, &minlen, &erroff);
+	jrc = zs_json_check(req->body, req->body_len, p->min, &minlen, &erroff);
 	if (jrc != ZS_JSON_OK) {
 		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
 		    "(at byte %zu)", zs_json_strerror(jrc), erroff);
 		zs_reply_error(req, ZS_ERR_INVALID_JSON, msg, NULL);
 		goto out;
 	}
-	if (min[0] != '{') {
+	if (p->min[0] != '{') {
 		zs_reply_invalid(req, ZS_ERR_VALIDATION_FAILED, "body",
 		    "must be a JSON object");
 		goto out;
 	}
-	memset(&eb, 0, sizeof(eb));
-	parse_body(min, minlen, &eb, &d);
+	parse_body(p->min, minlen, &p->eb, &d);
 	if (d.n > 0) {
 		zs_reply_error(req, ZS_ERR_VALIDATION_FAILED,
 		    "the event is not valid; see details", &d);
 		goto out;
 	}
-
-	memset(&ne, 0, sizeof(ne));
-	ne.tenant = req->tenant;
-	ne.source = eb.has[F_SOURCE] ? eb.text[F_SOURCE] : NULL;
-	ne.type = eb.has[F_TYPE] ? eb.text[F_TYPE] : NULL;
-	ne.topic = eb.has[F_TOPIC] ? eb.text[F_TOPIC] : NULL;
-	ne.payload = min + eb.payload.off;
-	ne.payload_len = eb.payload.len;
-	ne.idem_key = req->has_idem ? req->idem_key : NULL;
-	if (req->has_idem &&
-	    EVP_Digest(min, minlen, ne.body_hash, &hlen, EVP_sha256(), NULL)
-	    != 1) {
+	if (req->has_idem && EVP_Digest(p->min, minlen, p->ne.body_hash,
+	    &hlen, EVP_sha256(), NULL) != 1) {
 		zs_reply_error(req, ZS_ERR_INTERNAL, "hashing failed", NULL);
 		goto out;
 	}
-	rc = zs_writer_insert(&ne, &ins);
-	zs_reply_inserted(req, rc, &ins,
-	    "this idempotency key was used with a different body");
+
+	/* Checked: the writer answers it after its commit. */
+	if ((later = zs_req_defer(req)) != NULL) {
+		set_new_event(p, later);
+		p->req = later;
+		p->w.ev = &p->ne;
+		p->w.done = committed;
+		zs_writer_submit(&p->w);
+		p = NULL;
+		goto out;
+	}
+	/* No writer (CGI): store it here. */
+	set_new_event(p, req);
+	reply_stored(req, zs_store_insert(&p->ne, &ins), &ins);
 out:
-	free(min);
+	if (p != NULL)
+		free_posted(p);
 	zs_details_free(&d);
 }
 
@@ -184,8 +241,10 @@ int
 main(void)
 {
 	/*
-	 * One process (lighttpd.conf) with enough threads that concurrent
-	 * posts share one commit.
+	 * One process (lighttpd.conf), so that one writer sees every event
+	 * and batches grow with the load. Threads only check requests; 64 so
+	 * that bodies arriving slowly (Apache passes them on as they come)
+	 * cannot hold up the others.
 	 */
 	zs_app_run_pool("zs-events", routes, sizeof(routes) / sizeof(routes[0]),
 	    64, zs_writer_start);
