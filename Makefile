@@ -55,9 +55,9 @@ endif
 CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
 	  zs_fields zs_file zs_http zs_hub zs_json zs_log zs_pg_conn \
 	  zs_pg_lease zs_pg_migrate zs_pg_ratelimit zs_pg_read zs_query \
-	  zs_ratelimit zs_reply zs_sig zs_source zs_sse zs_sqlite_lease \
-	  zs_store zs_store_pg zs_store_sqlite zs_text zs_time zs_token \
-	  zs_ulid zs_writer
+	  zs_random zs_ratelimit zs_reply zs_sig zs_source zs_sse \
+	  zs_sqlite_lease zs_store zs_store_pg zs_store_sqlite zs_text \
+	  zs_time zs_token zs_ulid zs_writer
 PROGS   = zs-events zs-inbox zs-lease zs-stream zs-stats zs-health zs-hooks \
 	  zs-notfound zs-admin
 CORE_O  = $(CORE:%=$(O)/obj/%.o)
@@ -264,8 +264,8 @@ test-contention: deps build
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = json query http config sig fields
 FUZZ_SRC      = zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
-		zs_fields zs_file zs_http zs_json zs_log zs_query zs_sig \
-		zs_source zs_text zs_time zs_ulid
+		zs_fields zs_file zs_http zs_json zs_log zs_query zs_random \
+		zs_sig zs_source zs_text zs_time zs_ulid
 fuzz:
 	@command -v clang >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="clang libclang-rt-14-dev" deps

@@ -1,8 +1,8 @@
 /* zs_event: event JSON and id syntax. See zs_event.h. */
 #include <string.h>
-#include <sys/random.h>
 
 #include "zs_event.h"
+#include "zs_random.h"
 #include "zs_time.h"
 #include "zs_ulid.h"
 
@@ -127,7 +127,7 @@ zs_lease_id_make(char out[ZS_LEASE_ID_LEN + 1])
 	unsigned char	 r[16];
 	struct zs_ulid	 u;
 
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+	if (zs_random(r, sizeof(r)) == -1)
 		return -1;
 	/* A ULID's 128 bits, all random: 48 "time" bits, then 80. */
 	u.ms = (uint64_t)r[0] << 40 | (uint64_t)r[1] << 32 |

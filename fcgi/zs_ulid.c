@@ -1,7 +1,6 @@
 /* zs_ulid: monotonic ULIDs. See zs_ulid.h. */
 #include <string.h>
-#include <sys/random.h>
-
+#include "zs_random.h"
 #include "zs_ulid.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -18,7 +17,7 @@ zs_ulid_next(const struct zs_ulid *prev, uint64_t now_ms, struct zs_ulid *out)
 			out->ms++;	/* 2^80 ids in one ms: borrow the next */
 		return 0;
 	}
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+	if (zs_random(r, sizeof(r)) == -1)
 		return -1;
 	out->ms = now_ms & 0xffffffffffffULL;
 	out->rand_hi = (uint16_t)(r[0] << 8 | r[1]);

@@ -42,6 +42,10 @@ unit() {
 	unit ulid
 }
 
+@test "random bytes from the per-thread pool are fresh on every draw" {
+	unit random
+}
+
 @test "RFC 3339 times format and parse to the millisecond" {
 	unit time
 }

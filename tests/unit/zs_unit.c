@@ -32,6 +32,7 @@
 #include "zs_text.h"
 #include "zs_time.h"
 #include "zs_token.h"
+#include "zs_random.h"
 #include "zs_ulid.h"
 
 /* ---- Harness ------------------------------------------------------------ */
@@ -2648,6 +2649,47 @@ suite_token(void)
 	CHECK(zs_token_find(toks, 0, toks[0]) == -1, "found one in none");
 }
 
+/* ---- random ------------------------------------------------------------- */
+
+/*
+ * zs_random: each draw is fresh (no two 16-byte draws alike in 200, which
+ * covers several refills of the 512-byte pool), every byte value turns up,
+ * and sizes above ZS_RANDOM_MAX are refused.
+ */
+static void
+suite_random(void)
+{
+	unsigned char	 draws[200][16], big[ZS_RANDOM_MAX + 1];
+	int		 seen[256] = { 0 }, nseen = 0;
+	size_t		 i, j;
+
+	begins("200 draws of 16 bytes");
+	for (i = 0; i < 200; i++) {
+		CHECK(zs_random(draws[i], sizeof(draws[i])) == 0,
+		    "draw %zu failed", i);
+		for (j = 0; j < sizeof(draws[i]); j++)
+			if (!seen[draws[i][j]]++)
+				nseen++;
+		for (j = 0; j < i; j++)
+			CHECK(memcmp(draws[i], draws[j], 16) != 0,
+			    "draws %zu and %zu are the same", j, i);
+	}
+	CHECK(nseen == 256, "only %d of 256 byte values in 3200 bytes", nseen);
+
+	begins("draws of ZS_RANDOM_MAX bytes across refills");
+	for (i = 0; i < 20; i++) {
+		memset(big, 0, sizeof(big));
+		CHECK(zs_random(big, ZS_RANDOM_MAX) == 0, "draw %zu failed", i);
+		for (j = 0, nseen = 0; j < ZS_RANDOM_MAX; j++)
+			nseen += big[j] != 0;
+		CHECK(nseen > ZS_RANDOM_MAX / 2, "draw %zu: %d of %d bytes "
+		    "not zero", i, nseen, ZS_RANDOM_MAX);
+	}
+
+	begins("ZS_RANDOM_MAX + 1 bytes");
+	CHECK(zs_random(big, sizeof(big)) == -1, "a too large draw worked");
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct suite {
@@ -2661,6 +2703,7 @@ static const struct suite {
 	{ "query", suite_query },
 	{ "cursor", suite_cursor },
 	{ "ulid", suite_ulid },
+	{ "random", suite_random },
 	{ "time", suite_time },
 	{ "ratelimit", suite_ratelimit },
 	{ "event", suite_event },
