@@ -120,13 +120,17 @@ get_stream(struct zs_req *req)
 	f.type = p.type.len ? p.type.s : NULL;
 	f.source = p.source.len ? p.source.s : NULL;
 
+	/*
+	 * The stream starts where the hub is now, taken before the client
+	 * sees the stream open: whatever it posts after that appears.
+	 */
+	zs_hub_now(&pos);
 	zs_reply_header(req, "X-Accel-Buffering: no");
 	zs_reply_start(req, 200, "text/event-stream; charset=utf-8",
 	    "no-cache");
 	zs_req_write(req, "retry: 3000\n\n", 13);
 	if (zs_req_flush(req) == -1)
 		return;
-	zs_hub_now(&pos);
 	if (p.last_event_id >= 0 &&
 	    replay(req, &f, p.last_event_id, pos.seq) == -1)
 		return;
