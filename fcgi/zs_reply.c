@@ -131,19 +131,27 @@ zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
 		return;
 	}
 	req->replied = 1;
-	zs_buf_init(&h, 0);
+	/* Room for the body after the headers: the reply goes out in one
+	 * write (a page of events is larger than libfcgi's buffer). */
+	zs_buf_init(&h, ZS_BUF_DEFAULT_LIMIT + (body ? body->len : 0));
 	zs_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));
 	if (body != NULL)
 		zs_buf_puts(&h, "Content-Type: application/json\r\n");
 	zs_buf_puts(&h, "Cache-Control: no-store\r\n");
 	common_headers(req, &h);
-	if (body != NULL)
-		zs_buf_printf(&h, "Content-Length: %zu\r\n", body->len + 1);
-	send_headers(req, &h);
 	if (body != NULL) {
-		zs_req_write(req, body->data ? body->data : "", body->len);
-		zs_req_write(req, "\n", 1);
-	}
+		zs_buf_printf(&h, "Content-Length: %zu\r\n\r\n",
+		    body->len + 1);
+		zs_buf_grow(&h, body->len + 1);
+		zs_buf_append(&h, body->data ? body->data : "", body->len);
+		zs_buf_append(&h, "\n", 1);
+	} else
+		zs_buf_puts(&h, "\r\n");
+	if (h.failed)
+		zs_log("reply could not be built");
+	else
+		zs_req_write(req, h.data, h.len);
+	zs_buf_free(&h);
 }
 
 void
