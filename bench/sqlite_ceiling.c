@@ -228,7 +228,8 @@ main(int argc, char *argv[])
 	snprintf(pragmas, sizeof(pragmas), "PRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = OFF; "
 	    "PRAGMA trusted_schema = OFF; "
-	    "PRAGMA journal_size_limit = 16777216;", argv[3]);
+	    "PRAGMA journal_size_limit = 16777216; "
+	    "PRAGMA temp_store = MEMORY;", argv[3]);
 	if (sqlite3_exec(db, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK ||
