@@ -515,6 +515,39 @@ zs_app_serve(void *io, char **envp)
 	serve(io, envp, 0);
 }
 
+/*
+ * Reads what is left of an FCGX request's input when that is little (the
+ * end-of-input record, a few kilobytes at most). Returns 1 when the input
+ * was read to its end.
+ */
+static int
+drain_input(FCGX_Request *fr)
+{
+	char	 rest[4096];
+	int	 n = 1;
+
+	/* FCGX_GetStr returns less than asked only at the end. */
+	while (!FCGX_HasSeenEOF(fr->in) && n > 0 && n < (int)sizeof(rest))
+		n = FCGX_GetStr(rest, sizeof(rest), fr->in);
+	return FCGX_HasSeenEOF(fr->in);
+}
+
+/*
+ * Ends an FCGX request: when its input was read to the end, the connection
+ * is simply closed. Otherwise libfcgi's own close runs: it shuts down the
+ * sending side and reads until the web server hangs up, so that unread
+ * input cannot make the server's writes fail before it has the reply.
+ * That wait costs a sleep and a wake-up per request, so it is kept for
+ * the rare request whose body was left unread (an early 413, say).
+ */
+static void
+end_request(FCGX_Request *fr)
+{
+	if (drain_input(fr))
+		FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
+}
+
 struct zs_req *
 zs_req_defer(struct zs_req *req)
 {
@@ -522,33 +555,13 @@ zs_req_defer(struct zs_req *req)
 
 	if (!req->may_defer || (d = malloc(sizeof(*d))) == NULL)
 		return NULL;
+	/* Any read that could wait happens here, on the request's thread. */
+	(void)drain_input(req->io);
 	*d = *req;		/* takes the body and the header buffer */
 	req->body = NULL;
 	zs_buf_init(&req->headers, 0);
 	req->deferred = 1;
 	return d;
-}
-
-/*
- * Ends an FCGX request: when its input was read to the end (or the rest is
- * already here, a few kilobytes at most), the connection is simply
- * closed. Otherwise libfcgi's own close runs: it shuts down the sending
- * side and reads until the web server hangs up, so that unread input
- * cannot make the server's writes fail before it has the reply. That
- * wait costs a sleep and a wake-up per request, so it is kept for the
- * rare request whose body was left unread (an early 413, say).
- */
-static void
-end_request(FCGX_Request *fr)
-{
-	char	 rest[4096];
-	int	 n = 1;
-
-	while (!FCGX_HasSeenEOF(fr->in) && n > 0 && n < (int)sizeof(rest))
-		n = FCGX_GetStr(rest, sizeof(rest), fr->in);
-	if (FCGX_HasSeenEOF(fr->in))
-		FCGX_Detach(fr);
-	FCGX_Finish_r(fr);
 }
 
 void
@@ -557,7 +570,9 @@ zs_req_done(struct zs_req *req)
 	FCGX_Request	*fr = req->io;
 
 	zs_log_set_request(NULL);
-	end_request(fr);
+	/* zs_req_defer drained the input: the writer never waits to read. */
+	FCGX_Detach(fr);
+	FCGX_Finish_r(fr);
 	free(fr);
 	free(req->body);
 	zs_buf_free(&req->headers);

@@ -104,9 +104,10 @@ const struct zs_config *zs_app_init(const char *name,
  */
 void	 zs_app_serve(void *io, char **envp);
 /*
- * Lets a handler answer later, from another thread (group commit): returns
- * a copy of req that owns the connection and the body, and marks req
- * deferred; the handler returns without replying. The owner of the copy
+ * Lets a handler answer later, from another thread (group commit): reads
+ * the rest of the request's input (so the answering thread never waits
+ * to read), returns a copy of req that owns the connection and the body,
+ * and marks req deferred; the handler returns without replying. The owner of the copy
  * replies with the zs_reply_* calls, then calls zs_req_done(), which ends
  * the request and frees the copy. Returns NULL where a request cannot
  * outlive its handler (CGI, zs_app_run, out of memory): then the handler
