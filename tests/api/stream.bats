@@ -89,6 +89,9 @@ stream_threads() {
 @test "acknowledged and deleted changes arrive with their data" {
 	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream" -H "Authorization: Bearer $KEY_A"
 	id=$(new_event)
+	# the creation is sent only if the event still exists when the
+	# poller reads it (README, "The live stream")
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created"
 	req_a POST "/inbox/$id/ack" -d ''
 	acked=$(jq -r .acked_at <<<"$body")
 	req_a DELETE "/inbox/$id"
