@@ -90,13 +90,22 @@ common_headers(struct zs_req *req, struct zs_buf *h)
 		zs_buf_append(h, req->headers.data, req->headers.len);
 }
 
-/* Sends the header block in h, ended by an empty line; frees h. */
+/*
+ * Sends the header block in h, ended by an empty line, and then the JSON
+ * body and a newline when body is not NULL, in one write (a page of
+ * events is larger than libfcgi's buffer); frees h.
+ */
 static void
-send_headers(struct zs_req *req, struct zs_buf *h)
+send_reply(struct zs_req *req, struct zs_buf *h, const struct zs_buf *body)
 {
 	zs_buf_puts(h, "\r\n");
+	if (body != NULL) {
+		zs_buf_grow(h, body->len + 1);
+		zs_buf_append(h, body->data ? body->data : "", body->len);
+		zs_buf_append(h, "\n", 1);
+	}
 	if (h->failed)
-		zs_log("reply headers could not be built");
+		zs_log("reply could not be built");
 	else
 		zs_req_write(req, h->data, h->len);
 	zs_buf_free(h);
@@ -118,7 +127,7 @@ zs_reply_start(struct zs_req *req, int status, const char *content_type,
 	    "Cache-Control: %s\r\n", status, reason(status), content_type,
 	    cache_control);
 	common_headers(req, &h);
-	send_headers(req, &h);
+	send_reply(req, &h, NULL);
 }
 
 void
@@ -131,27 +140,16 @@ zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
 		return;
 	}
 	req->replied = 1;
-	/* Room for the body after the headers: the reply goes out in one
-	 * write (a page of events is larger than libfcgi's buffer). */
+	/* Room for the body after the headers (send_reply). */
 	zs_buf_init(&h, ZS_BUF_DEFAULT_LIMIT + (body ? body->len : 0));
 	zs_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));
 	if (body != NULL)
 		zs_buf_puts(&h, "Content-Type: application/json\r\n");
 	zs_buf_puts(&h, "Cache-Control: no-store\r\n");
 	common_headers(req, &h);
-	if (body != NULL) {
-		zs_buf_printf(&h, "Content-Length: %zu\r\n\r\n",
-		    body->len + 1);
-		zs_buf_grow(&h, body->len + 1);
-		zs_buf_append(&h, body->data ? body->data : "", body->len);
-		zs_buf_append(&h, "\n", 1);
-	} else
-		zs_buf_puts(&h, "\r\n");
-	if (h.failed)
-		zs_log("reply could not be built");
-	else
-		zs_req_write(req, h.data, h.len);
-	zs_buf_free(&h);
+	if (body != NULL)
+		zs_buf_printf(&h, "Content-Length: %zu\r\n", body->len + 1);
+	send_reply(req, &h, body);
 }
 
 void
