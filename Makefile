@@ -51,16 +51,16 @@ CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-# The shared core: every responder links all of it.
-CORE    = zs_app zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
-	  zs_fields zs_file zs_http zs_hub zs_json zs_log zs_pg_conn \
-	  zs_pg_lease zs_pg_migrate zs_pg_ratelimit zs_pg_read zs_query \
-	  zs_random zs_ratelimit zs_reply zs_sig zs_source zs_sse \
-	  zs_sqlite_lease zs_store zs_store_pg zs_store_sqlite zs_text \
-	  zs_time zs_token zs_ulid zs_writer
+# fcgi/ is layered (docs/design.md): programs/ holds one file per binary,
+# named after it; everything else goes into one static library, from which
+# the linker takes only the objects a program uses.
+CFLAGS  += -Ifcgi -MMD -MP
 PROGS   = zs-events zs-inbox zs-lease zs-stream zs-stats zs-health zs-hooks \
 	  zs-notfound zs-admin
-CORE_O  = $(CORE:%=$(O)/obj/%.o)
+LIB_SRC = $(wildcard fcgi/*/*.c fcgi/*/*/*.c)
+LIB_SRC := $(filter-out fcgi/programs/%,$(LIB_SRC))
+LIB_O   = $(LIB_SRC:fcgi/%.c=$(O)/obj/%.o)
+LIB     = $(O)/libzs.a
 BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
 
@@ -87,20 +87,23 @@ all: build
 
 build: $(BINS) $(TESTBIN)
 
-$(O)/obj/%.o: fcgi/%.c fcgi/*.h
+$(O)/obj/%.o: fcgi/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(O)/bin/zs-%: $(O)/obj/zs_%.o $(CORE_O)
+$(LIB): $(LIB_O)
+	$(AR) rcs $@ $^
+
+$(O)/bin/zs-%: $(O)/obj/programs/zs-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# zs-admin alone copies a SQLite inbox into PostgreSQL.
-$(O)/bin/zs-admin: $(O)/obj/zs_copy.o
-
-$(TESTBIN): tests/unit/zs_unit.c $(CORE_O)
+$(TESTBIN): tests/unit/zs_unit.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ifcgi $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Header dependencies, written by the compiler (-MMD).
+-include $(LIB_O:.o=.d) $(PROGS:%=$(O)/obj/programs/%.d)
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -263,9 +266,11 @@ test-contention: deps build
 # go to $(O)/fuzz/corpus-*; the committed seeds stay in tests/fuzz/corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = json query http config sig fields
-FUZZ_SRC      = zs_auth zs_buf zs_config zs_cursor zs_details zs_event \
-		zs_fields zs_file zs_http zs_json zs_log zs_query zs_random \
-		zs_sig zs_source zs_text zs_time zs_ulid
+FUZZ_SRC      = boundary/zs_auth util/zs_buf parse/zs_config parse/zs_cursor \
+		boundary/zs_details parse/zs_event parse/zs_fields util/zs_file \
+		parse/zs_http parse/zs_json util/zs_log parse/zs_query \
+		util/zs_random webhooks/zs_sig webhooks/zs_source parse/zs_text \
+		util/zs_time util/zs_ulid
 fuzz:
 	@command -v clang >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="clang libclang-rt-14-dev" deps
@@ -295,7 +300,7 @@ lint:
 	@command -v cppcheck >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES=cppcheck deps
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
-		--inline-suppr --suppress=missingIncludeSystem fcgi tests/unit
+		--inline-suppr --suppress=missingIncludeSystem -Ifcgi fcgi tests/unit
 
 bench: deps build
 	@command -v wrk >/dev/null || $(MAKE) --no-print-directory \

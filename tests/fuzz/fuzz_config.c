@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zs_config.h"
+#include "parse/zs_config.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zs_event.h"
-#include "zs_fields.h"
+#include "parse/zs_event.h"
+#include "parse/zs_fields.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

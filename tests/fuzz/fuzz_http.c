@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zs_auth.h"
-#include "zs_cursor.h"
-#include "zs_event.h"
-#include "zs_http.h"
-#include "zs_query.h"
-#include "zs_time.h"
+#include "boundary/zs_auth.h"
+#include "parse/zs_cursor.h"
+#include "parse/zs_event.h"
+#include "parse/zs_http.h"
+#include "parse/zs_query.h"
+#include "util/zs_time.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zs_json.h"
+#include "parse/zs_json.h"
 
 /* Walks a checked text the way the responders do. */
 static void

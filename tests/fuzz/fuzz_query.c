@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zs_query.h"
+#include "parse/zs_query.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

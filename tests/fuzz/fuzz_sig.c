@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "zs_sig.h"
+#include "webhooks/zs_sig.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -1,0 +1,57 @@
+/*
+ * zs_query: query strings, parsed once into checked values. Unknown and
+ * repeated parameters are refused, so a typo never silently changes what a
+ * client gets back.
+ */
+#ifndef ZS_QUERY_H
+#define ZS_QUERY_H
+
+#include <stddef.h>
+
+#include "store/zs_store.h"
+
+#define ZS_QUERY_NAME_MAX	 32	/* bytes in a parameter name */
+#define ZS_QUERY_VALUE_MAX	 1024	/* bytes in a decoded value */
+
+/* Why a query string was refused: becomes one 400 detail. */
+struct zs_query_error {
+	char	 field[ZS_QUERY_NAME_MAX + 1];	/* parameter name */
+	char	 message[160];			/* plain English */
+};
+
+/*
+ * Decodes the next name=value pair of a query string (percent escapes and
+ * '+' for space). Start with *pos = 0. Returns 1 with name and value set,
+ * 0 at the end, -1 with err set when a pair is malformed, too long or
+ * holds an encoded NUL.
+ */
+int	 zs_query_next(const char *qs, size_t *pos,
+	    char name[ZS_QUERY_NAME_MAX + 1],
+	    char value[ZS_QUERY_VALUE_MAX + 1], size_t *vlen,
+	    struct zs_query_error *err);
+/*
+ * Finds parameter name; copies its decoded value. Returns 1 when found, 0
+ * when absent or malformed.
+ */
+int	 zs_query_find(const char *qs, const char *name,
+	    char value[ZS_QUERY_VALUE_MAX + 1], size_t *vlen);
+/* Refuses any parameter (endpoints that take none). 0 or -1. */
+int	 zs_query_none(const char *qs, struct zs_query_error *err);
+/* GET /inbox/stream, checked. */
+struct zs_stream_params {
+	struct zs_filter	 topic;
+	struct zs_filter	 type;
+	struct zs_filter	 source;
+	int64_t			 last_event_id;	/* replay after; -1 = live only */
+};
+
+/* Parses a Last-Event-ID value: decimal digits, at most 18. 0 or -1. */
+int	 zs_query_event_id(const char *v, int64_t *out);
+/* Parses GET /inbox/stream parameters into p. 0 or -1 with err set. */
+int	 zs_query_stream(const char *qs, struct zs_stream_params *p,
+	    struct zs_query_error *err);
+/* Parses GET /inbox parameters into p. 0 or -1 with err set. */
+int	 zs_query_list(const char *qs, struct zs_list_params *p,
+	    struct zs_query_error *err);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * zs_store: every read and write of events goes through this interface.
+ * zs_store_sqlite.c implements it on one SQLite database in WAL mode,
+ * zs_store_pg.c on PostgreSQL (STORAGE_BACKEND), with the same meaning;
+ * no responder knows which one runs. Every call is scoped to one tenant. Strings passed in are
+ * borrowed for the call only; rows handed to a callback live until the
+ * callback returns.
+ */
+#ifndef ZS_STORE_H
+#define ZS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse/zs_config.h"
+#include "parse/zs_text.h"
+#include "util/zs_ulid.h"
+
+#define ZS_EVENT_ID_LEN	 (4 + ZS_ULID_LEN)	/* "evt_" + ULID */
+#define ZS_LIST_MAX	 500			/* largest page */
+#define ZS_ACK_BATCH_MAX 500			/* ids in one batch ack */
+
+enum zs_store_rc {
+	ZS_STORE_OK = 0,
+	ZS_STORE_NOTFOUND,	/* no such event for this tenant (404) */
+	ZS_STORE_CONFLICT,	/* idempotency key reused, other body (422) */
+	ZS_STORE_BUSY,		/* locked past the busy timeout (503) */
+	ZS_STORE_UNAVAILABLE,	/* cannot open or read the database (503) */
+	ZS_STORE_LEASE_NOT_HELD, /* that lease is not the live one (409) */
+	ZS_STORE_NOT_DEAD,	/* redrive of an event that is not dead (409) */
+	ZS_STORE_ERROR,		/* anything else (500); logged */
+	ZS_STORE__MAX
+};
+
+/* An event's state; as a list filter, ZS_STATUS_ALL matches any. */
+enum zs_status_filter {
+	ZS_STATUS_PENDING = 0,	/* waiting: no live lease, not dead */
+	ZS_STATUS_LEASED,	/* a worker holds a live lease */
+	ZS_STATUS_ACKED,	/* acknowledged */
+	ZS_STATUS_DEAD,		/* dead-lettered after MAX_DELIVERIES */
+	ZS_STATUS_ALL,
+	ZS_STATUS__MAX
+};
+
+enum zs_order {
+	ZS_ORDER_ASC = 0,	/* oldest first */
+	ZS_ORDER_DESC,		/* newest first */
+	ZS_ORDER__MAX
+};
+
+/* One stored event, as a store hands it to a callback. */
+struct zs_event {
+	char		 id[ZS_EVENT_ID_LEN + 1]; /* "evt_" + ULID */
+	int64_t		 seq;		/* storage order; cursors use it */
+	int64_t		 created_ms;	/* Unix ms */
+	int64_t		 acked_ms;	/* Unix ms, or -1 while pending */
+	enum zs_status_filter status;	/* never ZS_STATUS_ALL */
+	int64_t		 delivery_count; /* leases so far */
+	int64_t		 lease_expires_ms; /* live lease's end, or -1 */
+	int64_t		 visible_ms;	/* pending, but not leasable before
+					   this (a delayed release), or -1 */
+	int64_t		 dead_ms;	/* Unix ms, or -1 unless dead */
+	const char	*lease_id;	/* the newest lease, or NULL */
+	const char	*source;	/* NULL when not given */
+	const char	*type;		/* NULL when not given */
+	const char	*topic;		/* NULL when not given */
+	const char	*payload;	/* minified JSON object */
+	size_t		 payload_len;	/* bytes in payload */
+};
+
+typedef void (*zs_event_fn)(const struct zs_event *, void *arg);
+
+/* A filter value: absent when len is 0. */
+struct zs_filter {
+	char	 s[ZS_TEXT_MAX_BYTES + 1];	/* UTF-8, NUL-terminated */
+	size_t	 len;				/* 0 when absent */
+};
+
+/* GET /inbox, checked. */
+struct zs_list_params {
+	long			 limit;		/* 1..ZS_LIST_MAX */
+	enum zs_status_filter	 status;
+	enum zs_order		 order;
+	struct zs_filter	 topic;
+	struct zs_filter	 type;
+	struct zs_filter	 source;
+	int64_t			 since_ms;	/* created after; -1 = any */
+	int64_t			 after_seq;	/* cursor position; -1 = none */
+};
+
+/* POST /events, checked. */
+struct zs_new_event {
+	const char	*tenant;
+	const char	*source;	/* NULL when not given */
+	const char	*type;		/* NULL when not given */
+	const char	*topic;		/* NULL when not given */
+	const char	*payload;	/* minified JSON object */
+	size_t		 payload_len;
+	const char	*idem_key;	/* NULL when not given */
+	unsigned char	 body_hash[32];	/* SHA-256 of the minified body */
+};
+
+/* What POST /events answers. */
+struct zs_inserted {
+	char		 id[ZS_EVENT_ID_LEN + 1];
+	int64_t		 created_ms;
+	int		 replayed;	/* 1: an idempotent replay */
+};
+
+enum zs_change_kind {
+	ZS_CHANGE_CREATED = 0,
+	ZS_CHANGE_ACKNOWLEDGED,
+	ZS_CHANGE_DELETED,
+	ZS_CHANGE_LEASED,
+	ZS_CHANGE_RELEASED,
+	ZS_CHANGE_DEAD_LETTERED,
+	ZS_CHANGE_REDRIVEN,
+	ZS_CHANGE__MAX
+};
+
+/* One row of the change sequence, as the stream reads it. */
+struct zs_change {
+	int64_t			 seq;		/* the SSE id */
+	enum zs_change_kind	 kind;
+	const char		*tenant;
+	const char		*event_id;
+	int64_t			 at;		/* Unix ms of the change */
+	const char		*source;	/* the event's, or NULL */
+	const char		*type;		/* the event's, or NULL */
+	const char		*topic;		/* the event's, or NULL */
+	int64_t			 until;		/* leased: lease end; released:
+						   visible again; else -1 */
+	int64_t			 deliveries;	/* leased, dead_lettered: the
+						   delivery count; else -1 */
+	int			 has_event;	/* created: the row still exists */
+	struct zs_event		 event;		/* created: as it was created */
+};
+
+typedef void (*zs_change_fn)(const struct zs_change *, void *arg);
+
+#define ZS_STATS_SOURCES	 50	/* sources listed, most events first */
+#define ZS_STATS_MINUTES	 60	/* minutes of per_minute, to now */
+
+/* GET /stats. */
+struct zs_stats {
+	int64_t		 pending;	/* neither leased nor dead */
+	int64_t		 leased;
+	int64_t		 acknowledged;
+	int64_t		 dead;
+	struct {
+		char	 name[ZS_TEXT_MAX_BYTES + 1];
+		int	 given;		/* 0: events without a source */
+		int64_t	 count;		/* every stored event */
+	}		 sources[ZS_STATS_SOURCES];
+	size_t		 nsources;
+	int64_t		 first_minute_ms; /* start of per_minute[0] */
+	int64_t		 per_minute[ZS_STATS_MINUTES]; /* events created */
+};
+
+/* Opens the store for this process (once); later calls are cheap. */
+enum zs_store_rc zs_store_open(const struct zs_config *);
+void		 zs_store_close(void);
+/* Checks the database answers a read. */
+enum zs_store_rc zs_store_ping(void);
+/*
+ * Stores one event and (if given) its idempotency key in one transaction.
+ * With a live key: the same body hash replays (replayed = 1), another body
+ * is ZS_STORE_CONFLICT.
+ */
+enum zs_store_rc zs_store_insert(const struct zs_new_event *,
+		    struct zs_inserted *);
+/*
+ * Stores n events in one transaction (one commit, one fsync): rcs[i] is
+ * each one's result as zs_store_insert would give it. When the
+ * transaction fails, every rcs[i] is that failure and nothing was stored.
+ * Returns ZS_STORE_OK when the transaction committed.
+ */
+enum zs_store_rc zs_store_insert_batch(const struct zs_new_event *const *evs,
+		    struct zs_inserted *outs, enum zs_store_rc *rcs, size_t n);
+/*
+ * Calls fn for up to p->limit matching events; *more is 1 when another
+ * page exists, and *last_seq is the seq of the last event given.
+ */
+enum zs_store_rc zs_store_list(const char *tenant,
+		    const struct zs_list_params *p, zs_event_fn fn, void *arg,
+		    int *more, int64_t *last_seq);
+/* Calls fn once for the event, or returns ZS_STORE_NOTFOUND. */
+enum zs_store_rc zs_store_get(const char *tenant, const char *id,
+		    zs_event_fn fn, void *arg);
+/*
+ * Acknowledges (once); *acked_ms is the first acknowledgement's time.
+ * With lease_id (else NULL), *lease_lost is set to 1 when that lease was
+ * not the event's live lease (expired, or another lease took the event).
+ */
+enum zs_store_rc zs_store_ack(const char *tenant, const char *id,
+		    const char *lease_id, int64_t *acked_ms, int *lease_lost);
+/*
+ * Acknowledges n ids in one transaction; found[i] is set to 1 or 0.
+ */
+enum zs_store_rc zs_store_ack_batch(const char *tenant,
+		    const char *const *ids, size_t n, int *found);
+enum zs_store_rc zs_store_delete(const char *tenant, const char *id);
+
+/* ---- Leases (zs_sqlite_lease.c) ---------------------------------------- */
+
+#define ZS_LEASE_MAX		 100	/* events in one lease */
+#define ZS_LEASE_TIMEOUT_MAX	 43200	/* seconds a lease may last */
+
+/* POST /inbox/lease, checked. */
+struct zs_lease_params {
+	long			 limit;		/* 1..ZS_LEASE_MAX */
+	long			 visibility_s;	/* 1..ZS_LEASE_TIMEOUT_MAX */
+	struct zs_filter	 topic;
+	struct zs_filter	 type;
+	struct zs_filter	 source;
+};
+
+/*
+ * Leases up to p->limit pending events, oldest first, in one transaction:
+ * each gets a new lease_id, a lease ending p->visibility_s from now and
+ * one more delivery. An event that already had MAX_DELIVERIES leases is
+ * dead-lettered instead of leased. Calls fn for each leased event; *n
+ * counts them. When none could be leased, *next_ms is the earliest time
+ * one of this tenant's leases or delayed releases ends (-1: none), the
+ * time to look again even if nothing is posted.
+ */
+enum zs_store_rc zs_store_lease(const char *tenant,
+		    const struct zs_lease_params *p, zs_event_fn fn, void *arg,
+		    long *n, int64_t *next_ms);
+/*
+ * Moves the end of the live lease lease_id to visibility_s from now.
+ * ZS_STORE_LEASE_NOT_HELD when it is not the event's live lease.
+ */
+enum zs_store_rc zs_store_extend(const char *tenant, const char *id,
+		    const char *lease_id, long visibility_s,
+		    int64_t *expires_ms);
+/*
+ * Ends the live lease lease_id early; the event can be leased again
+ * delay_s from now (0: at once), *visible_ms.
+ */
+enum zs_store_rc zs_store_release(const char *tenant, const char *id,
+		    const char *lease_id, long delay_s, int64_t *visible_ms);
+/* Puts a dead event back to pending with no deliveries counted. */
+enum zs_store_rc zs_store_redrive(const char *tenant, const char *id);
+/*
+ * Removes up to limit acknowledged events older than the retention, and
+ * expired idempotency keys and change rows; *removed counts events.
+ */
+enum zs_store_rc zs_store_purge(int64_t now_ms, long limit, long *removed);
+/*
+ * A number that changes when another connection commits (SQLite's
+ * PRAGMA data_version): a cheap test before reading the change table.
+ */
+enum zs_store_rc zs_store_data_version(int64_t *version);
+/*
+ * Waits until another connection may have committed a change, without
+ * using the store's connection (call it without zs_hub_store_lock):
+ * SQLite cannot be told, so it sleeps poll_ms and the caller compares
+ * zs_store_data_version; PostgreSQL returns at a NOTIFY of a change, or
+ * after at most a second without one (a lost notification costs that).
+ */
+enum zs_store_rc zs_store_wait_change(long poll_ms);
+/* The newest change's seq, or 0 when there is none. */
+enum zs_store_rc zs_store_last_change(int64_t *seq);
+/*
+ * Calls fn for up to limit changes with after < seq <= upto, oldest
+ * first, of one tenant (or of all when tenant is NULL); *n counts them.
+ */
+enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
+		    int64_t upto, long limit, zs_change_fn fn, void *arg,
+		    long *n);
+/* Fills st for tenant, the minutes ending with the one holding now_ms. */
+enum zs_store_rc zs_store_stats(const char *tenant, int64_t now_ms,
+		    struct zs_stats *st);
+typedef void (*zs_token_fn)(const char *tenant, const char *name,
+		    const char *token, void *arg);
+
+/* Calls fn for every stored webhook token (see zs_token.h). */
+enum zs_store_rc zs_store_tokens(zs_token_fn fn, void *arg);
+/*
+ * Stores the token of source (tenant, name): with replace, in place of
+ * any it had; without, only when it has none (else nothing changes).
+ */
+enum zs_store_rc zs_store_token_put(const char *tenant, const char *name,
+		    const char *token, int replace);
+/* Applies sql/ migrations from dir to reach the newest schema version. */
+enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
+		    int *from, int *to);
+
+#endif

@@ -1,0 +1,240 @@
+/* zs_hub: the stream process's poller and frame ring. See zs_hub.h. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "threads/zs_hub.h"
+#include "util/zs_log.h"
+#include "store/zs_store.h"
+
+#define RING_SIZE	 8192		/* frames kept for slow streams */
+#define BATCH		 500		/* changes read per query */
+#define WAIT_OUT_MAX	 (1 << 20)	/* bytes handed out per wait */
+
+/* One formatted change in the ring. */
+struct frame {
+	int64_t	 seq;			/* change seq */
+	char	 tenant[ZS_CONFIG_TENANT_MAX + 1];
+	char	*source;		/* copies, or NULL */
+	char	*type;
+	char	*topic;
+	char	*text;			/* the whole SSE frame */
+	size_t	 len;
+};
+
+static struct {
+	pthread_mutex_t		 lock;		/* guards ring, count, head */
+	pthread_cond_t		 added;		/* frames were added */
+	pthread_mutex_t		 store_lock;	/* guards the store */
+	struct frame		 ring[RING_SIZE];
+	uint64_t		 count;		/* frames ever added */
+	int64_t			 head;		/* seq of the last change read */
+	const struct zs_config	*cfg;
+} hub = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.store_lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+int64_t
+zs_hub_clock_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+zs_hub_store_lock(void)
+{
+	pthread_mutex_lock(&hub.store_lock);
+}
+
+void
+zs_hub_store_unlock(void)
+{
+	pthread_mutex_unlock(&hub.store_lock);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void
+frame_clear(struct frame *f)
+{
+	free(f->source);
+	free(f->type);
+	free(f->topic);
+	free(f->text);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * Adds one change (a zs_change_fn). The frame and the head move together
+ * under the lock, so zs_hub_now() never sees one without the other.
+ */
+static void
+add_change(const struct zs_change *c, void *arg)
+{
+	struct zs_buf	 b;
+	struct frame	*f;
+	int		 ok;
+
+	(void)arg;
+	zs_buf_init(&b, 0);
+	ok = zs_sse_frame(&b, c) == 0 && !b.failed;
+	pthread_mutex_lock(&hub.lock);
+	if (ok) {
+		f = &hub.ring[hub.count % RING_SIZE];
+		frame_clear(f);
+		f->seq = c->seq;
+		strncpy(f->tenant, c->tenant, sizeof(f->tenant) - 1);
+		f->source = dup_or_null(c->source);
+		f->type = dup_or_null(c->type);
+		f->topic = dup_or_null(c->topic);
+		f->text = b.data;	/* the ring owns it now */
+		f->len = b.len;
+		b.data = NULL;
+		hub.count++;
+	}
+	hub.head = c->seq;
+	pthread_mutex_unlock(&hub.lock);
+	zs_buf_free(&b);
+}
+
+/* Reads every change past the head; returns how many frames came. */
+static uint64_t
+poll_once(int64_t *version)
+{
+	int64_t		 v, head;
+	uint64_t	 before;
+	long		 n;
+
+	pthread_mutex_lock(&hub.lock);
+	before = hub.count;
+	pthread_mutex_unlock(&hub.lock);
+	zs_hub_store_lock();
+	if (zs_store_data_version(&v) == ZS_STORE_OK && v != *version) {
+		*version = v;
+		do {
+			pthread_mutex_lock(&hub.lock);
+			head = hub.head;
+			pthread_mutex_unlock(&hub.lock);
+			if (zs_store_changes(NULL, head, INT64_MAX, BATCH,
+			    add_change, NULL, &n) != ZS_STORE_OK) {
+				*version = -1;	/* try again next tick */
+				break;
+			}
+		} while (n == BATCH);
+	}
+	zs_hub_store_unlock();
+	pthread_mutex_lock(&hub.lock);
+	before = hub.count - before;
+	if (before > 0)
+		pthread_cond_broadcast(&hub.added);
+	pthread_mutex_unlock(&hub.lock);
+	return before;
+}
+
+static void *
+poller(void *arg)
+{
+	struct timespec	 tick;
+	int64_t		 version = -1, head = -1;
+
+	(void)arg;
+	tick.tv_sec = hub.cfg->stream_poll_ms / 1000;
+	tick.tv_nsec = (hub.cfg->stream_poll_ms % 1000) * 1000000L;
+	/* Streams start at the present: find it first. */
+	while (head < 0) {
+		zs_hub_store_lock();
+		if (zs_store_last_change(&head) != ZS_STORE_OK)
+			head = -1;
+		zs_hub_store_unlock();
+		if (head < 0)
+			nanosleep(&tick, NULL);
+	}
+	pthread_mutex_lock(&hub.lock);
+	hub.head = head;
+	pthread_mutex_unlock(&hub.lock);
+	for (;;) {
+		/* SQLite: a sleep of STREAM_POLL_MS; PostgreSQL: until a
+		 * NOTIFY (see zs_store_wait_change). Not under the store
+		 * lock: streams and leases use the store meanwhile. */
+		zs_store_wait_change(hub.cfg->stream_poll_ms);
+		poll_once(&version);
+	}
+	return NULL;
+}
+
+int
+zs_hub_start(const struct zs_config *cfg)
+{
+	pthread_condattr_t	 ca;
+	pthread_t		 t;
+
+	hub.cfg = cfg;
+	hub.head = -1;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&hub.added, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&t, NULL, poller, NULL) != 0) {
+		zs_log("stream: cannot start the poller thread");
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
+void
+zs_hub_now(struct zs_hub_pos *pos)
+{
+	pthread_mutex_lock(&hub.lock);
+	/* Until the poller has found the present, wait for it briefly. */
+	while (hub.head < 0) {
+		pthread_mutex_unlock(&hub.lock);
+		struct timespec ts = { 0, 10 * 1000000L };
+		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&hub.lock);
+	}
+	pos->next = hub.count;
+	pos->seq = hub.head;
+	pthread_mutex_unlock(&hub.lock);
+}
+
+int
+zs_hub_wait(struct zs_hub_pos *pos, const struct zs_sse_filter *flt,
+    struct zs_buf *out, int64_t deadline_ms)
+{
+	struct timespec	 ts;
+	struct frame	*f;
+	int64_t		 now;
+
+	pthread_mutex_lock(&hub.lock);
+	for (;;) {
+		if (hub.count - pos->next > RING_SIZE) {
+			pthread_mutex_unlock(&hub.lock);
+			return -1;
+		}
+		while (pos->next < hub.count && out->len < WAIT_OUT_MAX) {
+			f = &hub.ring[pos->next % RING_SIZE];
+			if (zs_sse_match(flt, f->tenant, f->source, f->type,
+			    f->topic))
+				zs_buf_append(out, f->text, f->len);
+			pos->seq = f->seq;
+			pos->next++;
+		}
+		if (out->len > 0 || (now = zs_hub_clock_ms()) >= deadline_ms)
+			break;
+		ts.tv_sec = deadline_ms / 1000;
+		ts.tv_nsec = (deadline_ms % 1000) * 1000000L;
+		pthread_cond_timedwait(&hub.added, &hub.lock, &ts);
+	}
+	pthread_mutex_unlock(&hub.lock);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/*
+ * zs_hub: one poller per stream process. It watches the change table
+ * (PRAGMA data_version first, so an idle database costs one cheap pragma
+ * per tick), formats each new change once into a ring of recent frames,
+ * and wakes the streams, which copy out what matches their filter. The
+ * store is not thread-safe: the hub owns it, and others use it only
+ * between zs_hub_store_lock() and zs_hub_store_unlock().
+ *
+ * Invariant: the ring holds the frames of every change with seq in
+ * (seq of the oldest kept, zs_hub's head], in order; a stream that falls
+ * more than the ring's size behind is told so and must reconnect (the
+ * client then replays from its Last-Event-ID).
+ */
+#ifndef ZS_HUB_H
+#define ZS_HUB_H
+
+#include <stdint.h>
+
+#include "util/zs_buf.h"
+#include "parse/zs_config.h"
+#include "boundary/zs_sse.h"
+
+/* A stream's place in the ring. */
+struct zs_hub_pos {
+	uint64_t	 next;		/* ring counter of the next frame */
+	int64_t		 seq;		/* seq of the last change seen */
+};
+
+/* Starts the poller thread. Returns 0 or -1 (logged). */
+int	 zs_hub_start(const struct zs_config *);
+void	 zs_hub_store_lock(void);
+void	 zs_hub_store_unlock(void);
+/* The present: where a new stream starts reading live frames. */
+void	 zs_hub_now(struct zs_hub_pos *);
+/*
+ * Appends to out the frames after pos that pass f, waiting until there is
+ * at least one or until deadline_ms (CLOCK_MONOTONIC ms) passes. Returns
+ * 0, or -1 when pos fell out of the ring.
+ */
+int	 zs_hub_wait(struct zs_hub_pos *pos, const struct zs_sse_filter *f,
+	    struct zs_buf *out, int64_t deadline_ms);
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t	 zs_hub_clock_ms(void);
+
+#endif
