@@ -92,6 +92,7 @@ $(O)/obj/%.o: fcgi/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_O)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(O)/bin/zs-%: $(O)/obj/programs/zs-%.o $(LIB)

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "boundary/zs_app.h"
+#include "boundary/zs_reply.h"
 #include "util/zs_log.h"
 #include "util/zs_time.h"
 

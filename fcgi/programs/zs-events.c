@@ -237,6 +237,14 @@ static const struct zs_route routes[] = {
 	    ZS_ROUTE_AUTH | ZS_ROUTE_BODY | ZS_ROUTE_IDEM, post_events },
 };
 
+/* The writer takes the store's writes before the first request. */
+static int
+start_writer(const struct zs_config *cfg)
+{
+	(void)cfg;		/* the writer uses the store zs_app opened */
+	return zs_writer_start();
+}
+
 int
 main(void)
 {
@@ -247,6 +255,6 @@ main(void)
 	 * cannot hold up the others.
 	 */
 	zs_app_run_pool("zs-events", routes, sizeof(routes) / sizeof(routes[0]),
-	    64, zs_writer_start);
+	    64, start_writer);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "boundary/zs_app.h"
+#include "boundary/zs_serve.h"
 #include "parse/zs_cursor.h"
 #include "parse/zs_event.h"
 #include "parse/zs_json.h"

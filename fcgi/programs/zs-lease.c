@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "boundary/zs_app.h"
+#include "boundary/zs_serve.h"
 #include "parse/zs_event.h"
 #include "threads/zs_hub.h"
 #include "parse/zs_query.h"
@@ -104,7 +105,7 @@ wait_for_change(struct zs_hub_pos *pos, const struct zs_sse_filter *f,
     int64_t deadline, int64_t next_ms)
 {
 	struct zs_buf	 seen;
-	int64_t		 wake = deadline, now = zs_hub_clock_ms();
+	int64_t		 wake = deadline, now = zs_time_mono_ms();
 
 	if (next_ms >= 0 && now + (next_ms - zs_time_now_ms()) + 1 < wake)
 		wake = now + (next_ms - zs_time_now_ms()) + 1;
@@ -148,7 +149,7 @@ post_lease(struct zs_req *req)
 	f.topic = p.topic.len ? p.topic.s : NULL;
 	f.type = p.type.len ? p.type.s : NULL;
 	f.source = p.source.len ? p.source.s : NULL;
-	deadline = zs_hub_clock_ms() + wait_s * 1000;
+	deadline = zs_time_mono_ms() + wait_s * 1000;
 	if (wait_s > 0 && (can_wait = hub_ready(req->cfg)))
 		zs_hub_now(&pos);	/* from here on, no change is missed */
 
@@ -156,7 +157,7 @@ post_lease(struct zs_req *req)
 	for (;;) {
 		rc = try_lease(req, &p, &lo, &next_ms);
 		if (rc != ZS_STORE_OK || lo.n > 0 || !can_wait ||
-		    zs_hub_clock_ms() >= deadline)
+		    zs_time_mono_ms() >= deadline)
 			break;
 		wait_for_change(&pos, &f, deadline, next_ms);
 	}

@@ -6,29 +6,17 @@
  * after Last-Event-ID from the database, then continues from the hub's
  * ring at exactly the point the replay ended: no gap, no duplicate.
  */
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
-#include <fcgiapp.h>
-
 #include "boundary/zs_app.h"
+#include "boundary/zs_sse.h"
+#include "parse/zs_query.h"
 #include "threads/zs_hub.h"
 #include "util/zs_log.h"
-#include "parse/zs_query.h"
-#include "boundary/zs_sse.h"
+#include "util/zs_time.h"
 
 #define REPLAY_BATCH	 500		/* changes read per replay query */
-#define THREAD_STACK	 (256 * 1024)	/* bytes; a stream needs little */
-
-extern char **environ;
-
-static const struct zs_config	*cfg;
-static atomic_long		 open_streams;	/* threads serving a stream */
-static int64_t			 cgi_stream_ms;	/* CGI: STREAM_CGI_SECONDS;
-						   0 under FastCGI */
 
 /* Collects replayed frames (a zs_change_fn). */
 struct replay {
@@ -136,8 +124,12 @@ get_stream(struct zs_req *req)
 		return;
 
 	zs_buf_init(&out, 0);
-	next_ping = zs_hub_clock_ms() + cfg->stream_ping_s * 1000;
-	end = cgi_stream_ms > 0 ? zs_hub_clock_ms() + cgi_stream_ms : INT64_MAX;
+	/* A CGI stream holds a process and a web server worker for as long
+	 * as it lasts, so it ends after STREAM_CGI_SECONDS and the client
+	 * reconnects. */
+	next_ping = zs_time_mono_ms() + req->cfg->stream_ping_s * 1000;
+	end = req->io == NULL && req->cfg->stream_cgi_s > 0 ? zs_time_mono_ms() +
+	    (int64_t)req->cfg->stream_cgi_s * 1000 : INT64_MAX;
 	for (;;) {
 		if (zs_hub_wait(&pos, &f, &out, next_ping < end ? next_ping :
 		    end) == -1) {
@@ -145,7 +137,7 @@ get_stream(struct zs_req *req)
 			    "replays");
 			break;
 		}
-		if (out.len == 0 && zs_hub_clock_ms() >= end) {
+		if (out.len == 0 && zs_time_mono_ms() >= end) {
 			/*
 			 * A CGI stream holds a process: end it, first setting
 			 * the client's Last-Event-ID to the last change this
@@ -158,8 +150,8 @@ get_stream(struct zs_req *req)
 		}
 		if (out.len == 0) {
 			zs_buf_puts(&out, ": ping\n\n");
-			next_ping = zs_hub_clock_ms() +
-			    cfg->stream_ping_s * 1000;
+			next_ping = zs_time_mono_ms() +
+			    req->cfg->stream_ping_s * 1000;
 		}
 		if (send_buf(req, &out) == -1)
 			break;		/* the client went away */
@@ -172,75 +164,17 @@ static const struct zs_route routes[] = {
 	    get_stream },
 };
 
-/* Serves one accepted request on its own thread, then frees it. */
-static void *
-stream_thread(void *arg)
+/* Every stream of this process reads the hub's ring. */
+static int
+start_hub(const struct zs_config *cfg)
 {
-	FCGX_Request	*fr = arg;
-
-	zs_app_serve(fr, fr->envp);
-	FCGX_Finish_r(fr);
-	free(fr);
-	atomic_fetch_sub(&open_streams, 1);
-	return NULL;
-}
-
-/* Answers one request at once with 503: every stream slot is taken. */
-static void
-refuse(FCGX_Request *fr)
-{
-	zs_app_refuse(fr, fr->envp, "too many open streams; retry shortly");
-	FCGX_Finish_r(fr);
-	free(fr);
+	return zs_hub_start(cfg) == -1 ? -1 : 0;
 }
 
 int
 main(void)
 {
-	pthread_attr_t	 attr;
-	pthread_t	 t;
-	FCGX_Request	*fr;
-
-	cfg = zs_app_init("zs-stream", routes,
-	    sizeof(routes) / sizeof(routes[0]));
-	if (zs_hub_start(cfg) == -1)
-		return 1;
-	if (FCGX_IsCGI()) {
-		/* A CGI stream holds a process and a web server worker for
-		 * as long as it lasts, so it ends and the client reconnects. */
-		cgi_stream_ms = (int64_t)cfg->stream_cgi_s * 1000;
-		zs_app_serve(NULL, environ);
-		return 0;
-	}
-	if (FCGX_Init() != 0) {
-		fprintf(stderr, "zs-stream: cannot start FastCGI\n");
-		return 1;
-	}
-	zs_app_default_sigterm();
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	for (;;) {
-		if ((fr = calloc(1, sizeof(*fr))) == NULL ||
-		    FCGX_InitRequest(fr, 0, 0) != 0) {
-			zs_log("stream: out of memory");
-			free(fr);
-			return 1;
-		}
-		if (FCGX_Accept_r(fr) < 0) {
-			free(fr);
-			break;
-		}
-		if (atomic_fetch_add(&open_streams, 1) >= cfg->stream_max) {
-			atomic_fetch_sub(&open_streams, 1);
-			refuse(fr);
-			continue;
-		}
-		if (pthread_create(&t, &attr, stream_thread, fr) != 0) {
-			atomic_fetch_sub(&open_streams, 1);
-			zs_log("stream: cannot start a thread");
-			refuse(fr);
-		}
-	}
+	zs_app_run_streams("zs-stream", routes,
+	    sizeof(routes) / sizeof(routes[0]), start_hub);
 	return 0;
 }

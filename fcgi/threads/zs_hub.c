@@ -6,6 +6,7 @@
 
 #include "threads/zs_hub.h"
 #include "util/zs_log.h"
+#include "util/zs_time.h"
 #include "store/zs_store.h"
 
 #define RING_SIZE	 8192		/* frames kept for slow streams */
@@ -35,15 +36,6 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.store_lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-int64_t
-zs_hub_clock_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 zs_hub_store_lock(void)
@@ -229,7 +221,7 @@ zs_hub_wait(struct zs_hub_pos *pos, const struct zs_sse_filter *flt,
 			pos->seq = f->seq;
 			pos->next++;
 		}
-		if (out->len > 0 || (now = zs_hub_clock_ms()) >= deadline_ms)
+		if (out->len > 0 || (now = zs_time_mono_ms()) >= deadline_ms)
 			break;
 		ts.tv_sec = deadline_ms / 1000;
 		ts.tv_nsec = (deadline_ms % 1000) * 1000000L;

@@ -34,12 +34,10 @@ void	 zs_hub_store_unlock(void);
 void	 zs_hub_now(struct zs_hub_pos *);
 /*
  * Appends to out the frames after pos that pass f, waiting until there is
- * at least one or until deadline_ms (CLOCK_MONOTONIC ms) passes. Returns
+ * at least one or until deadline_ms (zs_time_mono_ms) passes. Returns
  * 0, or -1 when pos fell out of the ring.
  */
 int	 zs_hub_wait(struct zs_hub_pos *pos, const struct zs_sse_filter *f,
 	    struct zs_buf *out, int64_t deadline_ms);
-/* CLOCK_MONOTONIC in milliseconds. */
-int64_t	 zs_hub_clock_ms(void);
 
 #endif

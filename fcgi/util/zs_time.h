@@ -1,4 +1,4 @@
-/* zs_time: wall-clock milliseconds and RFC 3339 text. */
+/* zs_time: the two clocks (wall and monotonic) and RFC 3339 text. */
 #ifndef ZS_TIME_H
 #define ZS_TIME_H
 
@@ -10,6 +10,9 @@
 
 /* Milliseconds since the Unix epoch, from CLOCK_REALTIME. */
 int64_t	 zs_time_now_ms(void);
+/* Milliseconds from CLOCK_MONOTONIC: for timeouts and intervals, which a
+ * change of the wall clock must not stretch or cut short. */
+int64_t	 zs_time_mono_ms(void);
 /* Formats ms as RFC 3339 UTC with milliseconds into buf[ZS_TIME_BUFSZ]. */
 void	 zs_time_format(int64_t ms, char *buf);
 /*

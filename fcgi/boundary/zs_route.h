@@ -1,0 +1,42 @@
+/*
+ * zs_route: a responder's routes, and finding the one a request asks for.
+ * A route names what the request boundary (zs_serve) must check before its
+ * handler runs.
+ */
+#ifndef ZS_ROUTE_H
+#define ZS_ROUTE_H
+
+#include <stddef.h>
+
+#include "parse/zs_http.h"
+
+struct zs_req;
+
+/* What a route needs before its handler runs. */
+enum zs_route_flags {
+	ZS_ROUTE_AUTH = 1 << 0,	/* an API key: sets tenant, rate limited */
+	ZS_ROUTE_BODY = 1 << 1,	/* a JSON body: read, type checked */
+	ZS_ROUTE_IDEM = 1 << 2,	/* may carry Idempotency-Key */
+	ZS_ROUTE_QUERY_KEY = 1 << 3, /* ?api_key= accepted (EventSource) */
+};
+
+struct zs_route {
+	enum zs_method	 method;
+	const char	*pattern;	/* "/inbox/{id}/ack": {id} is one segment */
+	int		 flags;		/* enum zs_route_flags */
+	void		(*handler)(struct zs_req *);
+};
+
+/*
+ * Finds the route of routes[0..n) for method and path. A literal pattern
+ * that matches the path hides the "{id}" patterns (so GET /inbox/ack is a
+ * 405, not a lookup of an event called "ack"). Appends the path's methods
+ * to allow ("GET, POST"). Returns 1 when the path is known, with *r NULL
+ * when the method is not allowed there, and the {id} segment in
+ * id[ZS_HTTP_PATH_MAX + 1].
+ */
+int	 zs_route_find(const struct zs_route *routes, size_t n,
+	    enum zs_method method, const char *path, const struct zs_route **r,
+	    char *id, char *allow, size_t allowsz);
+
+#endif
