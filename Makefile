@@ -266,9 +266,10 @@ test-contention: deps build
 # libFuzzer (clang) on every parse boundary, FUZZ_SECONDS each. New inputs
 # go to $(O)/fuzz/corpus-*; the committed seeds stay in tests/fuzz/corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS  = json query http config sig fields
-FUZZ_SRC      = boundary/zs_auth util/zs_buf parse/zs_config parse/zs_cursor \
-		boundary/zs_details parse/zs_event parse/zs_fields util/zs_file \
+FUZZ_TARGETS  = json query http config sig fields event
+FUZZ_SRC      = boundary/zs_auth util/zs_buf parse/zs_body parse/zs_config \
+		parse/zs_cursor parse/zs_event_body \
+		parse/zs_details parse/zs_event parse/zs_fields util/zs_file \
 		parse/zs_http parse/zs_json util/zs_log parse/zs_query \
 		util/zs_random webhooks/zs_sig webhooks/zs_source parse/zs_text \
 		util/zs_time util/zs_ulid

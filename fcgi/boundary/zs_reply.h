@@ -7,7 +7,7 @@
 #ifndef ZS_REPLY_H
 #define ZS_REPLY_H
 
-#include "boundary/zs_details.h"
+#include "parse/zs_details.h"
 #include "boundary/zs_req.h"
 #include "store/zs_store.h"
 #include "util/zs_buf.h"

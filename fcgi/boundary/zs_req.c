@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/uio.h>
 
 #include <fastcgi.h>
@@ -174,8 +175,9 @@ zs_req_defer(struct zs_req *req)
 		return NULL;
 	/* Any read that could wait happens here, on the request's thread. */
 	(void)drain_input(req->io);
-	*d = *req;		/* takes the body and the header buffer */
+	*d = *req;		/* takes the bodies and the header buffer */
 	req->body = NULL;
+	memset(&req->parsed, 0, sizeof(req->parsed));
 	zs_buf_init(&req->headers, 0);
 	req->deferred = 1;
 	return d;
@@ -192,6 +194,7 @@ zs_req_done(struct zs_req *req)
 	FCGX_Finish_r(fr);
 	free(fr);
 	free(req->body);
+	zs_body_free(&req->parsed);
 	zs_buf_free(&req->headers);
 	free(req);
 }

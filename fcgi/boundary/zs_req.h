@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "boundary/zs_ratelimit.h"
+#include "parse/zs_body.h"
 #include "parse/zs_config.h"
 #include "parse/zs_http.h"
 #include "util/zs_buf.h"
@@ -31,8 +32,11 @@ struct zs_req {
 	struct zs_rate		 rate;		/* this request's bucket */
 	const char		*origin;	/* allowed CORS origin or NULL */
 	char			 id[ZS_HTTP_PATH_MAX + 1]; /* {id} segment */
-	char			*body;		/* NUL-terminated, or NULL */
+	char			*body;		/* as sent, NUL-terminated, or
+						   NULL */
 	size_t			 body_len;
+	struct zs_body		 parsed;	/* the body through the gate,
+						   by the route's kind */
 	char			 idem_key[ZS_HTTP_IDEM_MAX + 1];
 	int			 has_idem;	/* idem_key is set */
 	struct zs_buf		 headers;	/* extra reply header lines */

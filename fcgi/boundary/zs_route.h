@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "parse/zs_body.h"
 #include "parse/zs_http.h"
 
 struct zs_req;
@@ -15,7 +16,7 @@ struct zs_req;
 /* What a route needs before its handler runs. */
 enum zs_route_flags {
 	ZS_ROUTE_AUTH = 1 << 0,	/* an API key: sets tenant, rate limited */
-	ZS_ROUTE_BODY = 1 << 1,	/* a JSON body: read, type checked */
+	ZS_ROUTE_BODY = 1 << 1,	/* a body: read (bounded), type checked */
 	ZS_ROUTE_IDEM = 1 << 2,	/* may carry Idempotency-Key */
 	ZS_ROUTE_QUERY_KEY = 1 << 3, /* ?api_key= accepted (EventSource) */
 };
@@ -25,6 +26,10 @@ struct zs_route {
 	const char	*pattern;	/* "/inbox/{id}/ack": {id} is one segment */
 	int		 flags;		/* enum zs_route_flags */
 	void		(*handler)(struct zs_req *);
+	/* With ZS_ROUTE_BODY: what the body must be. The boundary parses it
+	 * into req->parsed before the handler runs (NULL: the handler gets
+	 * the body as sent, and parses it with zs_serve_body). */
+	const struct zs_body_kind *body;
 };
 
 /*

@@ -17,27 +17,24 @@
 #include "util/zs_ulid.h"
 
 int
-zs_req_fields(struct zs_req *req, const struct zs_field *fields, size_t n,
-    struct zs_field_value *vals, const char *what)
+zs_serve_body(struct zs_req *req, const struct zs_body_kind *kind)
 {
 	struct zs_details	 d;
-	enum zs_fields_rc	 rc;
+	enum zs_body_rc		 rc;
 	char			 msg[128];
 
 	zs_details_init(&d);
-	rc = zs_fields_check(req->body, req->body_len, fields, n, vals, &d,
+	zs_body_free(&req->parsed);
+	rc = zs_body_parse(kind, req->body, req->body_len, &req->parsed, &d,
 	    msg, sizeof(msg));
-	if (rc == ZS_FIELDS_JSON)
+	if (rc == ZS_BODY_JSON)
 		zs_reply_error(req, ZS_ERR_INVALID_JSON, msg, NULL);
-	else if (rc == ZS_FIELDS_NOMEM)
-		zs_reply_error(req, ZS_ERR_INTERNAL, msg, NULL);
-	else if (rc == ZS_FIELDS_INVALID) {
-		snprintf(msg, sizeof(msg), "the %s is not valid; see details",
-		    what);
+	else if (rc == ZS_BODY_INVALID)
 		zs_reply_error(req, ZS_ERR_VALIDATION_FAILED, msg, &d);
-	}
+	else if (rc == ZS_BODY_NOMEM)
+		zs_reply_error(req, ZS_ERR_INTERNAL, msg, NULL);
 	zs_details_free(&d);
-	return rc == ZS_FIELDS_OK ? 0 : -1;
+	return rc == ZS_BODY_OK ? 0 : -1;
 }
 
 /* Sets req->request_id: the client's if usable, else a new one. */
@@ -252,6 +249,8 @@ handle(const struct zs_service *svc, struct zs_req *req)
 		return;
 	if ((r->flags & ZS_ROUTE_IDEM) && read_idem(req) == -1)
 		return;
+	if (r->body != NULL && zs_serve_body(req, r->body) == -1)
+		return;
 	r->handler(req);
 	if (!req->replied && !req->deferred) {
 		zs_log("handler for %s sent no reply", r->pattern);
@@ -272,6 +271,7 @@ zs_serve(const struct zs_service *svc, void *io, char **envp, int may_defer)
 	zs_buf_init(&req.headers, 8192);
 	handle(svc, &req);
 	free(req.body);
+	zs_body_free(&req.parsed);
 	zs_buf_free(&req.headers);
 	zs_log_set_request(NULL);
 	return req.deferred;

@@ -13,7 +13,6 @@
 #include "boundary/zs_req.h"
 #include "boundary/zs_route.h"
 #include "parse/zs_config.h"
-#include "parse/zs_fields.h"
 
 /* A responder: its name (for logs), its routes and its settings. */
 struct zs_service {
@@ -36,11 +35,13 @@ int	 zs_serve(const struct zs_service *, void *io, char **envp,
 /* Answers a request 503 UNAVAILABLE with message, without parsing it. */
 void	 zs_serve_refuse(void *io, char **envp, const char *message);
 /*
- * Checks the body against a field table (zs_fields.h) into vals. Returns
- * 0, or -1 after replying 400 INVALID_JSON or 422 VALIDATION_FAILED ("the
- * <what> is not valid; see details").
+ * Parses req's body as kind into req->parsed. Returns 0, or -1 after
+ * replying 400 INVALID_JSON (not JSON, or missing where kind needs one),
+ * 422 VALIDATION_FAILED (the wrong shape or value, with a detail per
+ * problem) or 500. The boundary calls it for every route that names a
+ * body kind; a handler that must look at the body as sent first (a
+ * webhook's signature) calls it itself.
  */
-int	 zs_req_fields(struct zs_req *, const struct zs_field *fields,
-	    size_t n, struct zs_field_value *vals, const char *what);
+int	 zs_serve_body(struct zs_req *, const struct zs_body_kind *kind);
 
 #endif

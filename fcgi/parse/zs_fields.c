@@ -115,40 +115,13 @@ check_members(const char *min, size_t len, const struct zs_field *fields,
 			zs_details_add(d, fields[i].name, "is required");
 }
 
-enum zs_fields_rc
-zs_fields_check(const char *body, size_t len, const struct zs_field *fields,
-    size_t n, struct zs_field_value *vals, struct zs_details *d,
-    char *msg, size_t msgsz)
+void
+zs_fields_parse(const char *json, size_t len, const void *arg, void *value,
+    struct zs_details *d)
 {
-	enum zs_json_rc		 jrc;
-	enum zs_fields_rc	 rc = ZS_FIELDS_INVALID;
-	char			*min;
-	size_t			 minlen = 2, erroff;
+	const struct zs_field_table	*t = arg;
 
-	if (n > ZS_FIELDS_MAX)
+	if (t->n > ZS_FIELDS_MAX)
 		abort();	/* a table too long for check_members */
-	if (n > 0)
-		memset(vals, 0, n * sizeof(*vals));
-	if ((min = malloc(body ? len + 1 : 3)) == NULL) {
-		snprintf(msg, msgsz, "out of memory");
-		return ZS_FIELDS_NOMEM;
-	}
-	if (body == NULL)
-		memcpy(min, "{}", 3);
-	else if ((jrc = zs_json_check(body, len, min, &minlen, &erroff)) !=
-	    ZS_JSON_OK) {
-		snprintf(msg, msgsz, "the body is not valid JSON: %s (at byte "
-		    "%zu)", zs_json_strerror(jrc), erroff);
-		rc = ZS_FIELDS_JSON;
-		goto out;
-	}
-	if (min[0] != '{')
-		zs_details_add(d, "body", "must be a JSON object");
-	else
-		check_members(min, minlen, fields, n, vals, d);
-	if (d->n == 0)
-		rc = ZS_FIELDS_OK;
-out:
-	free(min);
-	return rc;
+	check_members(json, len, t->fields, t->n, value, d);
 }

@@ -1,15 +1,16 @@
 /*
  * zs_fields: small JSON object bodies (the lease endpoints', an ack's)
- * checked against a table of fields into plain values. Each problem
- * becomes one {field, message} detail of a 422. Replies are not made
- * here: zs_req_fields() in zs_app.c makes them.
+ * checked against a table of fields into plain values, as a body kind
+ * (zs_body.h) whose parser is zs_fields_parse and whose argument is the
+ * table. Each problem becomes one {field, message} detail of a 422.
  */
 #ifndef ZS_FIELDS_H
 #define ZS_FIELDS_H
 
 #include <stddef.h>
 
-#include "boundary/zs_details.h"
+#include "parse/zs_body.h"
+#include "parse/zs_details.h"
 #include "parse/zs_text.h"
 
 #define ZS_FIELDS_MAX	 16	/* fields in one table */
@@ -37,23 +38,25 @@ struct zs_field_value {
 	size_t	 len;				/* bytes in s */
 };
 
-enum zs_fields_rc {
-	ZS_FIELDS_OK = 0,
-	ZS_FIELDS_JSON,		/* not one JSON text: msg says why (400) */
-	ZS_FIELDS_INVALID,	/* the wrong shape: d lists each field (422) */
-	ZS_FIELDS_NOMEM,	/* msg says so (500) */
+/* The fields a body may have; the value parsed is vals[n]. */
+struct zs_field_table {
+	const struct zs_field	*fields;
+	size_t			 n;		/* at most ZS_FIELDS_MAX */
 };
 
+/* Declares the body kind of a field table: what names the body in a 422,
+ * and no body reads as an empty object. */
+#define ZS_FIELDS_BODY(what, table) {					\
+	(what), NULL, sizeof(struct zs_field_value[ZS_FIELDS_MAX]),	\
+	zs_fields_parse, &(table) }
+
 /*
- * Checks a request body (NULL: none, read as an empty object) as a JSON
- * object whose members are among fields[0..n) (n <= ZS_FIELDS_MAX),
- * filling vals[i] for fields[i]. Problems go to d (one detail each) or,
- * for a body that is not JSON, to msg.
+ * A zs_body_kind parser: checks the members of the object json[0..len)
+ * against the zs_field_table arg, filling value (struct zs_field_value
+ * [n]) in the table's order.
  */
-enum zs_fields_rc zs_fields_check(const char *body, size_t len,
-	    const struct zs_field *fields, size_t n,
-	    struct zs_field_value *vals, struct zs_details *d, char *msg,
-	    size_t msgsz);
+void	 zs_fields_parse(const char *json, size_t len, const void *arg,
+	    void *value, struct zs_details *d);
 /* Reads a JSON number's text as a whole number in [min, max]; 0 or -1. */
 int	 zs_fields_int(const char *text, size_t len, long min, long max,
 	    long *out);

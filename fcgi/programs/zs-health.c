@@ -27,7 +27,7 @@ get_health(struct zs_req *req)
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_GET, "/health", 0, get_health },
+	{ ZS_METHOD_GET, "/health", 0, get_health, NULL },
 };
 
 int

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "boundary/zs_app.h"
+#include "boundary/zs_serve.h"
 #include "parse/zs_json.h"
 #include "parse/zs_query.h"
 #include "webhooks/zs_sig.h"
@@ -135,7 +136,17 @@ label(const struct zs_req *req, const struct zs_source *src,
 		    src->name, DELIVERY_ID_MAX, id);
 }
 
-/* Stores a verified delivery of source s; replies. */
+/* What a delivery's body must be: any JSON object. */
+static const struct zs_body_kind delivery_body = {
+	.what = "delivery",
+	.empty = "the body is empty; send the provider's JSON object",
+};
+
+/*
+ * Stores a verified delivery of source s; replies. The body goes through
+ * the one JSON path only now, after its signature was checked on the
+ * bytes as sent.
+ */
 static void
 store_delivery(struct zs_req *req, int s)
 {
@@ -143,56 +154,38 @@ store_delivery(struct zs_req *req, int s)
 	struct zs_new_event	 ne;
 	struct zs_inserted	 ins;
 	struct labels		 lb;
-	enum zs_json_rc		 jrc;
-	enum zs_store_rc	 rc;
 	struct zs_rate		 rate;
-	char			*min, msg[128];
-	size_t			 minlen, erroff;
+	const char		*json;
+	size_t			 len;
 	unsigned int		 hlen;
 
-	if ((min = malloc(req->body_len + 1)) == NULL) {
-		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
+	if (zs_serve_body(req, &delivery_body) == -1)
 		return;
-	}
-	jrc = zs_json_check(req->body != NULL ? req->body : "", req->body_len,
-	    min, &minlen, &erroff);
-	if (jrc != ZS_JSON_OK) {
-		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
-		    "(at byte %zu)", zs_json_strerror(jrc), erroff);
-		zs_reply_error(req, ZS_ERR_INVALID_JSON, msg, NULL);
-		goto out;
-	}
-	if (min[0] != '{') {
-		zs_reply_error(req, ZS_ERR_INVALID_JSON, "the body must be a "
-		    "JSON object", NULL);
-		goto out;
-	}
+	json = req->parsed.json;
+	len = req->parsed.len;
 	zs_ratelimit_take_source(s, zs_time_now_ms(), &rate);
 	if (!rate.allowed) {
 		zs_reply_header(req, "Retry-After: %ld", rate.retry_after_s);
 		zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many deliveries "
 		    "for this source; see Retry-After", NULL);
-		goto out;
+		return;
 	}
-	label(req, src, min, minlen, &lb);
+	label(req, src, json, len, &lb);
 	memset(&ne, 0, sizeof(ne));
 	ne.tenant = src->tenant;
 	ne.source = src->name;
 	ne.type = lb.type[0] ? lb.type : NULL;
 	ne.topic = src->topic[0] ? src->topic : NULL;
-	ne.payload = min;
-	ne.payload_len = minlen;
+	ne.payload = json;
+	ne.payload_len = len;
 	ne.idem_key = lb.idem[0] ? lb.idem : NULL;
-	if (EVP_Digest(min, minlen, ne.body_hash, &hlen, EVP_sha256(), NULL)
+	if (EVP_Digest(json, len, ne.body_hash, &hlen, EVP_sha256(), NULL)
 	    != 1) {
 		zs_reply_error(req, ZS_ERR_INTERNAL, "hashing failed", NULL);
-		goto out;
+		return;
 	}
-	rc = zs_store_insert(&ne, &ins);
-	zs_reply_inserted(req, rc, &ins,
+	zs_reply_inserted(req, zs_store_insert(&ne, &ins), &ins,
 	    "this delivery id was already stored with a different body");
-out:
-	free(min);
 }
 
 /*
@@ -292,8 +285,8 @@ get_hooks(struct zs_req *req)
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_POST, "/hooks/{id}", ZS_ROUTE_BODY, post_hook },
-	{ ZS_METHOD_GET, "/hooks", ZS_ROUTE_AUTH, get_hooks },
+	{ ZS_METHOD_POST, "/hooks/{id}", ZS_ROUTE_BODY, post_hook, NULL },
+	{ ZS_METHOD_GET, "/hooks", ZS_ROUTE_AUTH, get_hooks, NULL },
 };
 
 int

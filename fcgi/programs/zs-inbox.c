@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "boundary/zs_app.h"
-#include "boundary/zs_serve.h"
+#include "parse/zs_ack_batch.h"
 #include "parse/zs_cursor.h"
+#include "parse/zs_fields.h"
 #include "parse/zs_event.h"
 #include "parse/zs_json.h"
 #include "parse/zs_query.h"
@@ -130,6 +129,22 @@ static const struct zs_field release_fields[] = {
 	{ "delay", ZS_FIELD_INT, 0, ZS_LEASE_TIMEOUT_MAX, 0 },
 };
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+static const struct zs_field_table ack_table = {
+	ack_fields, NFIELDS(ack_fields) };
+static const struct zs_field_table extend_table = {
+	extend_fields, NFIELDS(extend_fields) };
+static const struct zs_field_table release_table = {
+	release_fields, NFIELDS(release_fields) };
+static const struct zs_field_table redrive_table = { NULL, 0 };
+
+static const struct zs_body_kind ack_body =
+    ZS_FIELDS_BODY("acknowledgement", ack_table);
+static const struct zs_body_kind extend_body =
+    ZS_FIELDS_BODY("extension", extend_table);
+static const struct zs_body_kind release_body =
+    ZS_FIELDS_BODY("release", release_table);
+static const struct zs_body_kind redrive_body =
+    ZS_FIELDS_BODY("redrive", redrive_table);
 
 /* Sends {"id", "status", <name>: time}, the reply to a change of state. */
 static void
@@ -154,15 +169,13 @@ reply_state(struct zs_req *req, const char *id, const char *status,
 static void
 ack_event(struct zs_req *req)
 {
-	struct zs_field_value	 v[NFIELDS(ack_fields)];
+	const struct zs_field_value *v = req->parsed.value;
 	enum zs_store_rc	 rc;
 	const char		*id;
 	int64_t			 acked;
 	int			 lost;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_req_fields(req, ack_fields, NFIELDS(ack_fields), v,
-	    "acknowledgement") == -1)
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
 		return;
 	rc = zs_store_ack(req->tenant, id, v[0].given ? v[0].s : NULL,
 	    &acked, &lost);
@@ -177,14 +190,12 @@ ack_event(struct zs_req *req)
 static void
 extend_lease(struct zs_req *req)
 {
-	struct zs_field_value	 v[NFIELDS(extend_fields)];
+	const struct zs_field_value *v = req->parsed.value;
 	enum zs_store_rc	 rc;
 	const char		*id;
 	int64_t			 until;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_req_fields(req, extend_fields, NFIELDS(extend_fields), v,
-	    "extension") == -1)
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
 		return;
 	rc = zs_store_extend(req->tenant, id, v[0].s, v[1].n, &until);
 	if (rc != ZS_STORE_OK)
@@ -197,14 +208,12 @@ extend_lease(struct zs_req *req)
 static void
 release_lease(struct zs_req *req)
 {
-	struct zs_field_value	 v[NFIELDS(release_fields)];
+	const struct zs_field_value *v = req->parsed.value;
 	enum zs_store_rc	 rc;
 	const char		*id;
 	int64_t			 visible;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_req_fields(req, release_fields, NFIELDS(release_fields), v,
-	    "release") == -1)
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
 		return;
 	rc = zs_store_release(req->tenant, id, v[0].s,
 	    v[1].given ? v[1].n : 0, &visible);
@@ -220,8 +229,7 @@ redrive_event(struct zs_req *req)
 	enum zs_store_rc	 rc;
 	const char		*id;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL ||
-	    zs_req_fields(req, NULL, 0, NULL, "redrive") == -1)
+	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
 		return;
 	if ((rc = zs_store_redrive(req->tenant, id)) != ZS_STORE_OK)
 		zs_reply_store(req, rc);
@@ -249,56 +257,6 @@ delete_event(struct zs_req *req)
 	zs_buf_free(&b);
 }
 
-/*
- * Parses {"ids": [...]} (already through the strict gate) with json-c.
- * Returns the ids array (owned by root), or NULL after replying 422.
- */
-static struct json_object *
-batch_ids(struct zs_req *req, struct json_object *root)
-{
-	struct json_object	*ids = NULL, *el;
-	struct zs_details	 d;
-	char			 field[32];
-	size_t			 i, n;
-
-	zs_details_init(&d);
-	if (!json_object_is_type(root, json_type_object)) {
-		zs_details_add(&d, "body", "must be a JSON object");
-		goto fail;
-	}
-	json_object_object_foreach(root, key, val) {
-		if (strcmp(key, "ids") != 0)
-			zs_details_add(&d, key, "is not a field of a batch "
-			    "acknowledgement");
-		else
-			ids = val;
-	}
-	if (ids == NULL)
-		zs_details_add(&d, "ids", "is required");
-	else if (!json_object_is_type(ids, json_type_array))
-		zs_details_add(&d, "ids", "must be an array of event ids");
-	else if ((n = json_object_array_length(ids)) == 0 ||
-	    n > ZS_ACK_BATCH_MAX)
-		zs_details_add(&d, "ids", "must hold 1 to 500 ids");
-	else
-		for (i = 0; i < n; i++) {
-			el = json_object_array_get_idx(ids, i);
-			if (json_object_is_type(el, json_type_string))
-				continue;
-			snprintf(field, sizeof(field), "ids[%zu]", i);
-			zs_details_add(&d, field, "must be a string");
-		}
-	if (d.n == 0) {
-		zs_details_free(&d);
-		return ids;
-	}
-fail:
-	zs_reply_error(req, ZS_ERR_VALIDATION_FAILED,
-	    "the batch is not valid; see details", &d);
-	zs_details_free(&d);
-	return NULL;
-}
-
 /* Appends the ids whose found[] equals want, as a JSON array. */
 static void
 id_array(struct zs_buf *b, const char *const *ids, const int *found,
@@ -319,73 +277,65 @@ id_array(struct zs_buf *b, const char *const *ids, const int *found,
 	zs_buf_puts(b, "]");
 }
 
+/*
+ * Decodes the batch's ids into text (b's body holds len bytes, and no id
+ * decodes longer than it is quoted), dropping repeats: list[0..*n) are
+ * the distinct ids, found[i] set when list[i] can be an event id.
+ */
+static void
+decode_ids(const struct zs_req *req, char *text, const char **list,
+    int *found, size_t *n)
+{
+	const struct zs_ack_batch	*b = req->parsed.value;
+	const char			*json = req->parsed.json;
+	size_t				 i, j, len, used = 0;
+
+	*n = 0;
+	for (i = 0; i < b->n; i++) {
+		/* Cannot fail: the span's bytes are room enough. */
+		(void)zs_json_str_decode(json, b->ids[i], text + used,
+		    b->ids[i].len + 1, &len);
+		for (j = 0; j < *n; j++)
+			if (strcmp(list[j], text + used) == 0)
+				break;
+		if (j < *n)
+			continue;
+		list[*n] = text + used;
+		found[*n] = zs_event_id_ok(text + used) &&
+		    strlen(text + used) == len;
+		(*n)++;
+		used += len + 1;
+	}
+}
+
 static void
 ack_batch(struct zs_req *req)
 {
-	struct json_tokener	*tok = NULL;
-	struct json_object	*root = NULL, *ids;
 	const char		*list[ZS_ACK_BATCH_MAX];
 	int			 found[ZS_ACK_BATCH_MAX];
 	const char		*valid[ZS_ACK_BATCH_MAX];
-	size_t			 n = 0, nvalid = 0, i, j, total;
 	int			 valid_found[ZS_ACK_BATCH_MAX];
-	enum zs_json_rc		 jrc;
+	size_t			 n, nvalid = 0, i, j;
 	enum zs_store_rc	 rc;
 	struct zs_buf		 b;
-	char			*min = NULL, msg[128];
-	size_t			 minlen, erroff;
+	char			*text;
 
 	zs_buf_init(&b, 0);
 	if (no_query(req) == -1)
 		goto out;
-	if (req->body == NULL) {
-		zs_reply_error(req, ZS_ERR_INVALID_JSON, "the body is empty; "
-		    "send {\"ids\": [...]}", NULL);
-		goto out;
-	}
-	if ((min = malloc(req->body_len + 1)) == NULL) {
+	if ((text = malloc(req->parsed.len + 1)) == NULL) {
 		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
 		goto out;
 	}
-	jrc = zs_json_check(req->body, req->body_len, min, &minlen, &erroff);
-	if (jrc != ZS_JSON_OK) {
-		snprintf(msg, sizeof(msg), "the body is not valid JSON: %s "
-		    "(at byte %zu)", zs_json_strerror(jrc), erroff);
-		zs_reply_error(req, ZS_ERR_INVALID_JSON, msg, NULL);
-		goto out;
-	}
-	tok = json_tokener_new_ex(ZS_JSON_MAX_DEPTH + 1);
-	if (tok == NULL || (root = json_tokener_parse_ex(tok, min,
-	    (int)minlen)) == NULL) {
-		zs_reply_error(req, ZS_ERR_INTERNAL, "the JSON parser failed",
-		    NULL);
-		goto out;
-	}
-	if ((ids = batch_ids(req, root)) == NULL)
-		goto out;
-
-	/* Drop repeats; ids that cannot exist are simply not found. */
-	total = json_object_array_length(ids);
-	for (i = 0; i < total; i++) {
-		const char *s = json_object_get_string(
-		    json_object_array_get_idx(ids, i));
-		for (j = 0; j < n; j++)
-			if (strcmp(list[j], s) == 0)
-				break;
-		if (j < n)
-			continue;
-		list[n] = s;
-		found[n] = zs_event_id_ok(s) &&
-		    strlen(s) == (size_t)json_object_get_string_len(
-		    json_object_array_get_idx(ids, i));
-		if (found[n])
-			valid[nvalid++] = s;
-		n++;
-	}
+	/* Ids that cannot exist are simply not found. */
+	decode_ids(req, text, list, found, &n);
+	for (i = 0; i < n; i++)
+		if (found[i])
+			valid[nvalid++] = list[i];
 	rc = zs_store_ack_batch(req->tenant, valid, nvalid, valid_found);
 	if (rc != ZS_STORE_OK) {
 		zs_reply_store(req, rc);
-		goto out;
+		goto done;
 	}
 	for (i = j = 0; i < n; i++)
 		if (found[i])
@@ -396,28 +346,27 @@ ack_batch(struct zs_req *req)
 	id_array(&b, list, found, n, 0);
 	zs_buf_puts(&b, "}");
 	zs_reply_json(req, 200, &b);
+done:
+	free(text);
 out:
-	json_object_put(root);
-	if (tok != NULL)
-		json_tokener_free(tok);
-	free(min);
 	zs_buf_free(&b);
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_GET, "/inbox", ZS_ROUTE_AUTH, get_inbox },
+	{ ZS_METHOD_GET, "/inbox", ZS_ROUTE_AUTH, get_inbox, NULL },
 	{ ZS_METHOD_POST, "/inbox/ack", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    ack_batch },
-	{ ZS_METHOD_GET, "/inbox/{id}", ZS_ROUTE_AUTH, get_event },
-	{ ZS_METHOD_DELETE, "/inbox/{id}", ZS_ROUTE_AUTH, delete_event },
+	    ack_batch, &zs_ack_batch_kind },
+	{ ZS_METHOD_GET, "/inbox/{id}", ZS_ROUTE_AUTH, get_event, NULL },
+	{ ZS_METHOD_DELETE, "/inbox/{id}", ZS_ROUTE_AUTH, delete_event,
+	    NULL },
 	{ ZS_METHOD_POST, "/inbox/{id}/ack", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    ack_event },
+	    ack_event, &ack_body },
 	{ ZS_METHOD_POST, "/inbox/{id}/extend", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    extend_lease },
+	    extend_lease, &extend_body },
 	{ ZS_METHOD_POST, "/inbox/{id}/release", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    release_lease },
+	    release_lease, &release_body },
 	{ ZS_METHOD_POST, "/inbox/{id}/redrive", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    redrive_event },
+	    redrive_event, &redrive_body },
 };
 
 int

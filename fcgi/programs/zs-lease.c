@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "boundary/zs_app.h"
-#include "boundary/zs_serve.h"
 #include "parse/zs_event.h"
+#include "parse/zs_fields.h"
 #include "threads/zs_hub.h"
 #include "parse/zs_query.h"
 #include "boundary/zs_sse.h"
@@ -33,6 +33,9 @@ static const struct zs_field fields[F__MAX] = {
 	{ "type", ZS_FIELD_TEXT, 0, 0, 0 },
 	{ "source", ZS_FIELD_TEXT, 0, 0, 0 },
 };
+static const struct zs_field_table table = { fields, F__MAX };
+static const struct zs_body_kind lease_body =
+    ZS_FIELDS_BODY("lease request", table);
 
 /*
  * Starts the hub with the first long poll (so also under plain CGI);
@@ -119,7 +122,7 @@ static void
 post_lease(struct zs_req *req)
 {
 	struct zs_query_error	 qe;
-	struct zs_field_value	 v[F__MAX];
+	const struct zs_field_value *v = req->parsed.value;
 	struct zs_lease_params	 p;
 	struct zs_sse_filter	 f;
 	struct zs_hub_pos	 pos;
@@ -134,8 +137,6 @@ post_lease(struct zs_req *req)
 		    qe.message);
 		return;
 	}
-	if (zs_req_fields(req, fields, F__MAX, v, "lease request") == -1)
-		return;
 	memset(&p, 0, sizeof(p));
 	p.limit = v[F_LIMIT].given ? v[F_LIMIT].n : DEFAULT_LIMIT;
 	p.visibility_s = v[F_VISIBILITY].given ? v[F_VISIBILITY].n :
@@ -173,7 +174,7 @@ post_lease(struct zs_req *req)
 
 static const struct zs_route routes[] = {
 	{ ZS_METHOD_POST, "/inbox/lease", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    post_lease },
+	    post_lease, &lease_body },
 };
 
 int

@@ -52,7 +52,7 @@ get_stats(struct zs_req *req)
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_GET, "/stats", ZS_ROUTE_AUTH, get_stats },
+	{ ZS_METHOD_GET, "/stats", ZS_ROUTE_AUTH, get_stats, NULL },
 };
 
 int

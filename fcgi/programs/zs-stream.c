@@ -161,7 +161,7 @@ get_stream(struct zs_req *req)
 
 static const struct zs_route routes[] = {
 	{ ZS_METHOD_GET, "/inbox/stream", ZS_ROUTE_AUTH | ZS_ROUTE_QUERY_KEY,
-	    get_stream },
+	    get_stream, NULL },
 };
 
 /* Every stream of this process reads the hub's ring. */

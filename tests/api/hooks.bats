@@ -310,10 +310,16 @@ count() {
 	expect_error 405 METHOD_NOT_ALLOWED
 }
 
-@test "a verified body that is not a JSON object is 400; over MAX_PAYLOAD_BYTES is 413; a non-JSON Content-Type is 415" {
-	for b in '{"a":' '[1,2]' '"text"' ''; do
+@test "a verified body that is not JSON is 400, JSON but not an object 422; over MAX_PAYLOAD_BYTES is 413; a non-JSON Content-Type is 415" {
+	for b in '{"a":' ''; do
 		github "$b" ping gh-bad
 		expect_error 400 INVALID_JSON
+	done
+	# the one body path of every route: the wrong shape is a 422
+	for b in '[1,2]' '"text"'; do
+		github "$b" ping gh-bad
+		expect_error 422 VALIDATION_FAILED
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = body ]
 	done
 	{ printf '{"a":"'; head -c 530000 /dev/zero | tr '\0' a; printf '"}'; } >"$BATS_TEST_TMPDIR/big"
 	req POST "/hooks/$TOK_github" -H 'Content-Type: application/json' \

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the JSON bodies of POST /inbox/lease, extend, release
- * and ack, checked against their field tables (zs_fields.c). Whatever the
- * input, an accepted body must have given only values its table allows.
+ * and ack, through the one body path (zs_body.c) with their field tables
+ * (zs_fields.c). Whatever the input, an accepted body must have given
+ * only values its table allows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +22,27 @@ static const struct zs_field lease_fields[] = {
 	{ "lease_id", ZS_FIELD_LEASE_ID, 0, 0, 1 },
 };
 #define NFIELDS (sizeof(lease_fields) / sizeof(lease_fields[0]))
+static const struct zs_field_table table = { lease_fields, NFIELDS };
+static const struct zs_body_kind kind = ZS_FIELDS_BODY("lease", table);
 
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	struct zs_field_value	 vals[NFIELDS];
+	const struct zs_field_value *vals;
+	struct zs_body		 body;
 	struct zs_details	 d;
-	enum zs_fields_rc	 rc;
+	enum zs_body_rc		 rc;
 	char			 msg[128];
 	size_t			 i;
 
 	zs_details_init(&d);
-	rc = zs_fields_check((const char *)data, size, lease_fields, NFIELDS,
-	    vals, &d, msg, sizeof(msg));
-	if ((rc == ZS_FIELDS_OK) != (d.n == 0) && rc != ZS_FIELDS_JSON)
+	rc = zs_body_parse(&kind, (const char *)data, size, &body, &d, msg,
+	    sizeof(msg));
+	if ((rc == ZS_BODY_OK) != (d.n == 0) && rc != ZS_BODY_JSON &&
+	    rc != ZS_BODY_NOMEM)
 		abort();
-	for (i = 0; rc == ZS_FIELDS_OK && i < NFIELDS; i++) {
+	vals = body.value;
+	for (i = 0; rc == ZS_BODY_OK && i < NFIELDS; i++) {
 		const struct zs_field *f = &lease_fields[i];
 
 		if (f->required && !vals[i].given)
@@ -52,6 +58,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (f->kind == ZS_FIELD_LEASE_ID && !zs_lease_id_ok(vals[i].s))
 			abort();
 	}
+	zs_body_free(&body);
 	zs_details_free(&d);
 	return 0;
 }

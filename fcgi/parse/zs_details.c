@@ -1,5 +1,5 @@
 /* zs_details: error details. See zs_details.h. */
-#include "boundary/zs_details.h"
+#include "parse/zs_details.h"
 
 void
 zs_details_init(struct zs_details *d)
