@@ -151,7 +151,7 @@ db-init: $(O)/bin/zs-admin
 
 # With STORAGE_BACKEND=postgres: zs-admin migrate applies sql/postgres/.
 # Copies the SQLite inbox (DATABASE_PATH) into PostgreSQL (DATABASE_URL)
-# without loss; running it again copies only what is new. See DEPLOY.md.
+# without loss; running it again copies only what is new. See docs/deployment.md.
 db-copy-to-postgres: $(O)/bin/zs-admin
 	@STORAGE_BACKEND=postgres $(O)/bin/zs-admin check
 	@STORAGE_BACKEND=postgres $(O)/bin/zs-admin migrate sql
@@ -325,7 +325,7 @@ coverage:
 # make install PREFIX=/usr/local DESTDIR=: zs-admin in BINDIR, the
 # responders in LIBEXECDIR, www/, sql/ and the sample configurations in
 # SHAREDIR, the systemd unit (lighttpd and the responders) in UNITDIR, and
-# a settings file in SYSCONFDIR (kept if it exists). See DEPLOY.md.
+# a settings file in SYSCONFDIR (kept if it exists). See docs/deployment.md.
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/lib/zapstream

@@ -99,7 +99,7 @@ zs_exec_lighttpd() {
 # zs_server_owns_database: Apache's workers run as ZS_APACHE_USER, not
 # root: they must reach the sockets and the site in ZS_DIR, and under CGI
 # (where they are the responders) own the database's directory, as
-# DEPLOY.md asks of a real host.
+# docs/deployment.md asks of a real host.
 zs_server_owns_database() {
 	local dir
 	[ "$ZS_SERVER" = lighttpd ] && return 0

@@ -35,7 +35,7 @@ export class Hooks {
 	render(sources) {
 		if (!sources.length) {
 			this.list.replaceChildren(h("li", { class: "muted" },
-				"No webhook sources for this key's tenant. Add one with WEBHOOK_SOURCES or zs-admin hook-add (see the README)."));
+				"No webhook sources for this key's tenant. Add one with WEBHOOK_SOURCES or zs-admin hook-add (see docs/webhooks.md)."));
 			return;
 		}
 		this.list.replaceChildren(...sources.map((s) => {
