@@ -76,7 +76,7 @@ BROWSER_PACKAGES = chromium fonts-dejavu-core
 # and watch the responders for mod_proxy_fcgi.
 APACHE_PACKAGES = apache2 spawn-fcgi multiwatch
 
-.PHONY: all build deps vendor env-setup db-init db-reset db-copy-to-postgres dev quickstart test \
+.PHONY: all build ready deps vendor env-setup db-init db-reset db-copy-to-postgres dev quickstart test \
 	test-unit test-api test-crash test-contention fuzz lint status health-check clean bench \
 	coverage dev-apache dev-cgi install uninstall
 
@@ -105,6 +105,12 @@ $(TESTBIN): tests/unit/zs_unit.c $(LIB)
 
 # Header dependencies, written by the compiler (-MMD).
 -include $(LIB_O:.o=.d) $(PROGS:%=$(O)/obj/programs/%.d)
+
+# The packages first, then the build and the web vendor files: under
+# make -j a target's prerequisites are made at once, and nothing compiles
+# before its headers are installed.
+ready: deps
+	@$(MAKE) --no-print-directory build vendor
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -145,8 +151,9 @@ env-setup:
 # ---- Database --------------------------------------------------------------
 
 db-init: $(O)/bin/zs-admin
+	@if [ "$(STORAGE_BACKEND)" != postgres ]; then \
+		mkdir -p "$$(dirname "$(DATABASE_PATH)")"; fi
 	@$(O)/bin/zs-admin check
-	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	$(O)/bin/zs-admin migrate sql
 
 # With STORAGE_BACKEND=postgres: zs-admin migrate applies sql/postgres/.
@@ -171,7 +178,7 @@ db-reset: $(O)/bin/zs-admin
 RUN_DIR ?= $(CURDIR)/$(O)/run
 
 # lighttpd in the foreground on PORT; Ctrl-C stops it and its responders.
-dev: deps build vendor
+dev: ready
 	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
@@ -188,7 +195,7 @@ dev: deps build vendor
 # Apache with mod_proxy_fcgi in the foreground on PORT, the responders
 # started and watched by deploy/apache/zs-responders. Needs root (Apache
 # runs its workers as ZS_APACHE_USER, www-data by default).
-dev-apache: deps build vendor
+dev-apache: ready
 	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
@@ -202,7 +209,7 @@ dev-apache: deps build vendor
 # layout (deploy/cgi: .htaccess, cgi-bin/) from $(RUN_DIR)/site: a process
 # per request, run as ZS_APACHE_USER, which is given the database's
 # directory (as on a real host).
-dev-cgi: deps build vendor
+dev-cgi: ready
 	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
@@ -215,7 +222,12 @@ dev-cgi: deps build vendor
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
 		deploy/apache/run cgi
 
-quickstart: deps env-setup build db-init test
+# One step after another, even under make -j.
+quickstart:
+	@$(MAKE) --no-print-directory env-setup
+	@$(MAKE) --no-print-directory ready
+	@$(MAKE) --no-print-directory db-init
+	@$(MAKE) --no-print-directory test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
 status:
@@ -245,7 +257,7 @@ health-check:
 
 # Everything: unit tests, API tests against lighttpd, then the API tests
 # again against an ASan+UBSan build. Ends with "N passed, N failed".
-test: deps build vendor
+test: ready
 	@command -v chromium >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="$(BROWSER_PACKAGES)" deps
 	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
@@ -255,12 +267,12 @@ test: deps build vendor
 # SIGKILL responders and restart lighttpd while clients post and ack;
 # CRASH_SECONDS long (about one kill every two or three seconds).
 CRASH_SECONDS ?= 300
-test-crash: deps build
+test-crash: ready
 	@tests/crash-test "$(CURDIR)/$(O)/bin" $(CRASH_SECONDS)
 
 # 8 writers, 8 readers and 4 ackers for CONTENTION_SECONDS: no 5xx but 503.
 CONTENTION_SECONDS ?= 60
-test-contention: deps build
+test-contention: ready
 	@tests/contention-test "$(CURDIR)/$(O)/bin" $(CONTENTION_SECONDS)
 
 # libFuzzer (clang) on every parse boundary, FUZZ_SECONDS each. New inputs
@@ -304,7 +316,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -Ifcgi fcgi tests/unit
 
-bench: deps build
+bench: ready
 	@command -v wrk >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES=wrk deps
 	@bench/run "$(CURDIR)/$(O)/bin"
