@@ -41,15 +41,13 @@ parse(const char *json, size_t len, const void *arg, void *value,
 {
 	struct zs_ack_batch	*b = value;
 	struct zs_json_span	 key, val;
-	char			 name[256];
+	char			 name[ZS_BODY_NAME_MAX + 1];
 	size_t			 pos = 0, nlen;
 	int			 seen = 0;
 
 	(void)arg;
 	while (zs_json_next_member(json, len, &pos, &key, &val)) {
-		if (zs_json_str_decode(json, key, name, sizeof(name), &nlen))
-			nlen = (size_t)snprintf(name, sizeof(name),
-			    "(a long field name)");
+		nlen = zs_body_key(json, key, name);
 		if (nlen != 3 || memcmp(name, "ids", 3) != 0)
 			zs_details_add(d, name, "is not a field of a batch "
 			    "acknowledgement");

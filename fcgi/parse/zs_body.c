@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "parse/zs_body.h"
-#include "parse/zs_json.h"
 
 enum zs_body_rc
 zs_body_parse(const struct zs_body_kind *kind, const char *raw, size_t len,
@@ -51,4 +50,15 @@ zs_body_free(struct zs_body *b)
 	free(b->json);
 	free(b->value);
 	memset(b, 0, sizeof(*b));
+}
+
+size_t
+zs_body_key(const char *json, struct zs_json_span key, char *name)
+{
+	size_t	 len;
+
+	if (zs_json_str_decode(json, key, name, ZS_BODY_NAME_MAX + 1, &len))
+		len = (size_t)snprintf(name, ZS_BODY_NAME_MAX + 1,
+		    "(a long field name)");
+	return len;
 }

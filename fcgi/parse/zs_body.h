@@ -15,6 +15,9 @@
 #include <stddef.h>
 
 #include "parse/zs_details.h"
+#include "parse/zs_json.h"
+
+#define ZS_BODY_NAME_MAX 255	/* bytes of a member name kept for details */
 
 /* What a body must be, and how to read it. */
 struct zs_body_kind {
@@ -56,5 +59,12 @@ enum zs_body_rc	 zs_body_parse(const struct zs_body_kind *, const char *raw,
 		    size_t len, struct zs_body *out, struct zs_details *d,
 		    char *msg, size_t msgsz);
 void		 zs_body_free(struct zs_body *);
+/*
+ * For parsers: decodes the member name key into name[ZS_BODY_NAME_MAX +
+ * 1], to look it up and to name it in a detail; a longer name reads "(a
+ * long field name)". Returns its length in bytes.
+ */
+size_t		 zs_body_key(const char *json, struct zs_json_span key,
+		    char *name);
 
 #endif

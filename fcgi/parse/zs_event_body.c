@@ -47,16 +47,13 @@ parse(const char *json, size_t len, const void *arg, void *value,
 {
 	struct zs_event_body	*eb = value;
 	struct zs_json_span	 key, val;
-	char			 name[256];
+	char			 name[ZS_BODY_NAME_MAX + 1];
 	size_t			 pos = 0, nlen;
 	int			 f, seen[F__MAX] = { 0 };
 
 	(void)arg;
 	while (zs_json_next_member(json, len, &pos, &key, &val)) {
-		if (zs_json_str_decode(json, key, name, sizeof(name), &nlen)) {
-			nlen = (size_t)snprintf(name, sizeof(name),
-			    "(a long field name)");
-		}
+		nlen = zs_body_key(json, key, name);
 		for (f = 0; f < F__MAX; f++)
 			if (strlen(field_names[f]) == nlen &&
 			    memcmp(field_names[f], name, nlen) == 0)

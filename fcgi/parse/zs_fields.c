@@ -90,14 +90,12 @@ check_members(const char *min, size_t len, const struct zs_field *fields,
     size_t n, struct zs_field_value *vals, struct zs_details *d)
 {
 	struct zs_json_span	 key, val;
-	char			 name[256];
+	char			 name[ZS_BODY_NAME_MAX + 1];
 	int			 seen[ZS_FIELDS_MAX] = { 0 };
 	size_t			 pos = 0, nlen, i;
 
 	while (zs_json_next_member(min, len, &pos, &key, &val)) {
-		if (zs_json_str_decode(min, key, name, sizeof(name), &nlen))
-			nlen = (size_t)snprintf(name, sizeof(name),
-			    "(a long field name)");
+		nlen = zs_body_key(min, key, name);
 		for (i = 0; i < n; i++)
 			if (strlen(fields[i].name) == nlen &&
 			    memcmp(fields[i].name, name, nlen) == 0)
