@@ -19,6 +19,8 @@ enum zs_route_flags {
 	ZS_ROUTE_BODY = 1 << 1,	/* a body: read (bounded), type checked */
 	ZS_ROUTE_IDEM = 1 << 2,	/* may carry Idempotency-Key */
 	ZS_ROUTE_QUERY_KEY = 1 << 3, /* ?api_key= accepted (EventSource) */
+	ZS_ROUTE_NO_QUERY = 1 << 4, /* takes no query parameter (else 400) */
+	ZS_ROUTE_EVENT_ID = 1 << 5, /* {id} is an event id (else 404) */
 };
 
 struct zs_route {

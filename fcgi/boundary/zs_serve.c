@@ -11,6 +11,7 @@
 #include "boundary/zs_auth.h"
 #include "boundary/zs_reply.h"
 #include "boundary/zs_serve.h"
+#include "parse/zs_event.h"
 #include "parse/zs_query.h"
 #include "util/zs_log.h"
 #include "util/zs_time.h"
@@ -195,6 +196,29 @@ read_request_body(struct zs_req *req, const struct zs_route *r)
 	return 0;
 }
 
+/* Refuses any query parameter. Returns 0 or -1 after replying 400. */
+static int
+no_query(struct zs_req *req)
+{
+	struct zs_query_error	 qe;
+
+	if (zs_query_none(req->query, &qe) == 0)
+		return 0;
+	zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field, qe.message);
+	return -1;
+}
+
+/* Requires {id} to be an event id. Returns 0 or -1 after replying 404:
+ * an id that cannot exist is an event that does not. */
+static int
+event_id(struct zs_req *req)
+{
+	if (zs_event_id_ok(req->id))
+		return 0;
+	zs_reply_store(req, ZS_STORE_NOTFOUND);
+	return -1;
+}
+
 /* Finds the request's route, or answers 404, 405 or OPTIONS itself. */
 static const struct zs_route *
 route(const struct zs_service *svc, struct zs_req *req)
@@ -248,6 +272,10 @@ handle(const struct zs_service *svc, struct zs_req *req)
 	if (read_request_body(req, r) == -1)
 		return;
 	if ((r->flags & ZS_ROUTE_IDEM) && read_idem(req) == -1)
+		return;
+	if ((r->flags & ZS_ROUTE_NO_QUERY) && no_query(req) == -1)
+		return;
+	if ((r->flags & ZS_ROUTE_EVENT_ID) && event_id(req) == -1)
 		return;
 	if (r->body != NULL && zs_serve_body(req, r->body) == -1)
 		return;

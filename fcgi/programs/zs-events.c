@@ -66,18 +66,12 @@ committed(struct zs_write *w)
 static void
 post_events(struct zs_req *req)
 {
-	struct zs_query_error	 qe;
 	struct zs_new_event	 ne;
 	struct posted		*p;
 	struct zs_req		*later;
 	struct zs_inserted	 ins;
 	unsigned int		 hlen;
 
-	if (zs_query_none(req->query, &qe) == -1) {
-		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
-		    qe.message);
-		return;
-	}
 	memset(&ne, 0, sizeof(ne));
 	if (req->has_idem && EVP_Digest(req->parsed.json, req->parsed.len,
 	    ne.body_hash, &hlen, EVP_sha256(), NULL) != 1) {
@@ -105,8 +99,8 @@ post_events(struct zs_req *req)
 
 static const struct zs_route routes[] = {
 	{ ZS_METHOD_POST, "/events",
-	    ZS_ROUTE_AUTH | ZS_ROUTE_BODY | ZS_ROUTE_IDEM, post_events,
-	    &zs_event_body_kind },
+	    ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | ZS_ROUTE_BODY | ZS_ROUTE_IDEM,
+	    post_events, &zs_event_body_kind },
 };
 
 /* The writer takes the store's writes before the first request. */

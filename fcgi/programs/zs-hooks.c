@@ -250,17 +250,11 @@ get_hooks(struct zs_req *req)
 {
 	const struct zs_config	*cfg = req->cfg;
 	zs_token_t		 tokens[ZS_SOURCES_MAX];
-	struct zs_query_error	 qe;
 	struct zs_buf		 b;
 	enum zs_store_rc	 rc;
 	size_t			 i;
 	int			 n = 0;
 
-	if (zs_query_none(req->query, &qe) == -1) {
-		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
-		    qe.message);
-		return;
-	}
 	if ((rc = zs_token_load(cfg, tokens)) != ZS_STORE_OK) {
 		zs_reply_store(req, rc);
 		return;
@@ -286,7 +280,8 @@ get_hooks(struct zs_req *req)
 
 static const struct zs_route routes[] = {
 	{ ZS_METHOD_POST, "/hooks/{id}", ZS_ROUTE_BODY, post_hook, NULL },
-	{ ZS_METHOD_GET, "/hooks", ZS_ROUTE_AUTH, get_hooks, NULL },
+	{ ZS_METHOD_GET, "/hooks", ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY, get_hooks,
+	    NULL },
 };
 
 int

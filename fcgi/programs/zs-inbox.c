@@ -18,28 +18,6 @@
 #include "parse/zs_query.h"
 #include "util/zs_time.h"
 
-/* Refuses any query parameter; returns 0 or -1 after replying. */
-static int
-no_query(struct zs_req *req)
-{
-	struct zs_query_error	 qe;
-
-	if (zs_query_none(req->query, &qe) == 0)
-		return 0;
-	zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field, qe.message);
-	return -1;
-}
-
-/* The {id} of the path, or NULL after replying 404 for a malformed id. */
-static const char *
-path_id(struct zs_req *req)
-{
-	if (zs_event_id_ok(req->id))
-		return req->id;
-	zs_reply_store(req, ZS_STORE_NOTFOUND);
-	return NULL;
-}
-
 /* Collects listed events into a JSON array. */
 struct list_out {
 	struct zs_buf	 b;	/* the reply so far */
@@ -102,10 +80,8 @@ get_event(struct zs_req *req)
 {
 	struct list_out		 lo;
 	enum zs_store_rc	 rc;
-	const char		*id;
+	const char		*id = req->id;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
-		return;
 	memset(&lo, 0, sizeof(lo));
 	zs_buf_init(&lo.b, 0);
 	rc = zs_store_get(req->tenant, id, list_one, &lo);
@@ -171,12 +147,10 @@ ack_event(struct zs_req *req)
 {
 	const struct zs_field_value *v = req->parsed.value;
 	enum zs_store_rc	 rc;
-	const char		*id;
+	const char		*id = req->id;
 	int64_t			 acked;
 	int			 lost;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
-		return;
 	rc = zs_store_ack(req->tenant, id, v[0].given ? v[0].s : NULL,
 	    &acked, &lost);
 	if (rc != ZS_STORE_OK)
@@ -192,11 +166,9 @@ extend_lease(struct zs_req *req)
 {
 	const struct zs_field_value *v = req->parsed.value;
 	enum zs_store_rc	 rc;
-	const char		*id;
+	const char		*id = req->id;
 	int64_t			 until;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
-		return;
 	rc = zs_store_extend(req->tenant, id, v[0].s, v[1].n, &until);
 	if (rc != ZS_STORE_OK)
 		zs_reply_store(req, rc);
@@ -210,11 +182,9 @@ release_lease(struct zs_req *req)
 {
 	const struct zs_field_value *v = req->parsed.value;
 	enum zs_store_rc	 rc;
-	const char		*id;
+	const char		*id = req->id;
 	int64_t			 visible;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
-		return;
 	rc = zs_store_release(req->tenant, id, v[0].s,
 	    v[1].given ? v[1].n : 0, &visible);
 	if (rc != ZS_STORE_OK)
@@ -227,10 +197,8 @@ static void
 redrive_event(struct zs_req *req)
 {
 	enum zs_store_rc	 rc;
-	const char		*id;
+	const char		*id = req->id;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
-		return;
 	if ((rc = zs_store_redrive(req->tenant, id)) != ZS_STORE_OK)
 		zs_reply_store(req, rc);
 	else
@@ -243,10 +211,8 @@ delete_event(struct zs_req *req)
 {
 	struct zs_buf		 b;
 	enum zs_store_rc	 rc;
-	const char		*id;
+	const char		*id = req->id;
 
-	if (no_query(req) == -1 || (id = path_id(req)) == NULL)
-		return;
 	if ((rc = zs_store_delete(req->tenant, id)) != ZS_STORE_OK) {
 		zs_reply_store(req, rc);
 		return;
@@ -321,8 +287,6 @@ ack_batch(struct zs_req *req)
 	char			*text;
 
 	zs_buf_init(&b, 0);
-	if (no_query(req) == -1)
-		goto out;
 	if ((text = malloc(req->parsed.len + 1)) == NULL) {
 		zs_reply_error(req, ZS_ERR_INTERNAL, "out of memory", NULL);
 		goto out;
@@ -352,21 +316,24 @@ out:
 	zs_buf_free(&b);
 }
 
+/* Every route but the list takes no query; {id} is an event id. */
+#define ONE	 (ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | ZS_ROUTE_EVENT_ID)
+#define BODY	 ZS_ROUTE_BODY
+
 static const struct zs_route routes[] = {
 	{ ZS_METHOD_GET, "/inbox", ZS_ROUTE_AUTH, get_inbox, NULL },
-	{ ZS_METHOD_POST, "/inbox/ack", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    ack_batch, &zs_ack_batch_kind },
-	{ ZS_METHOD_GET, "/inbox/{id}", ZS_ROUTE_AUTH, get_event, NULL },
-	{ ZS_METHOD_DELETE, "/inbox/{id}", ZS_ROUTE_AUTH, delete_event,
-	    NULL },
-	{ ZS_METHOD_POST, "/inbox/{id}/ack", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    ack_event, &ack_body },
-	{ ZS_METHOD_POST, "/inbox/{id}/extend", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    extend_lease, &extend_body },
-	{ ZS_METHOD_POST, "/inbox/{id}/release", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    release_lease, &release_body },
-	{ ZS_METHOD_POST, "/inbox/{id}/redrive", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
-	    redrive_event, &redrive_body },
+	{ ZS_METHOD_POST, "/inbox/ack",
+	    ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | BODY, ack_batch,
+	    &zs_ack_batch_kind },
+	{ ZS_METHOD_GET, "/inbox/{id}", ONE, get_event, NULL },
+	{ ZS_METHOD_DELETE, "/inbox/{id}", ONE, delete_event, NULL },
+	{ ZS_METHOD_POST, "/inbox/{id}/ack", ONE | BODY, ack_event, &ack_body },
+	{ ZS_METHOD_POST, "/inbox/{id}/extend", ONE | BODY, extend_lease,
+	    &extend_body },
+	{ ZS_METHOD_POST, "/inbox/{id}/release", ONE | BODY, release_lease,
+	    &release_body },
+	{ ZS_METHOD_POST, "/inbox/{id}/redrive", ONE | BODY, redrive_event,
+	    &redrive_body },
 };
 
 int

@@ -121,7 +121,6 @@ wait_for_change(struct zs_hub_pos *pos, const struct zs_sse_filter *f,
 static void
 post_lease(struct zs_req *req)
 {
-	struct zs_query_error	 qe;
 	const struct zs_field_value *v = req->parsed.value;
 	struct zs_lease_params	 p;
 	struct zs_sse_filter	 f;
@@ -132,11 +131,6 @@ post_lease(struct zs_req *req)
 	long			 wait_s;
 	int			 can_wait = 0;
 
-	if (zs_query_none(req->query, &qe) == -1) {
-		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
-		    qe.message);
-		return;
-	}
 	memset(&p, 0, sizeof(p));
 	p.limit = v[F_LIMIT].given ? v[F_LIMIT].n : DEFAULT_LIMIT;
 	p.visibility_s = v[F_VISIBILITY].given ? v[F_VISIBILITY].n :
@@ -173,7 +167,8 @@ post_lease(struct zs_req *req)
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_POST, "/inbox/lease", ZS_ROUTE_AUTH | ZS_ROUTE_BODY,
+	{ ZS_METHOD_POST, "/inbox/lease",
+	    ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | ZS_ROUTE_BODY,
 	    post_lease, &lease_body },
 };
 

@@ -10,18 +10,12 @@
 static void
 get_stats(struct zs_req *req)
 {
-	struct zs_query_error	 qe;
 	struct zs_stats		 st;
 	struct zs_buf		 b;
 	enum zs_store_rc	 rc;
 	char			 t[ZS_TIME_BUFSZ];
 	size_t			 i;
 
-	if (zs_query_none(req->query, &qe) == -1) {
-		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
-		    qe.message);
-		return;
-	}
 	if ((rc = zs_store_stats(req->tenant, zs_time_now_ms(), &st)) !=
 	    ZS_STORE_OK) {
 		zs_reply_store(req, rc);
@@ -52,7 +46,8 @@ get_stats(struct zs_req *req)
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_GET, "/stats", ZS_ROUTE_AUTH, get_stats, NULL },
+	{ ZS_METHOD_GET, "/stats", ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY, get_stats,
+	    NULL },
 };
 
 int
