@@ -684,7 +684,7 @@ serve_cgi_if_cgi(void)
 	cgi_drain_body();
 	/* A hub thread (zs-stream, zs-lease) may be using the store: wait
 	 * for it, and keep it out until exit. */
-	zs_hub_store_lock();
+	zs_store_lock();
 	zs_store_close();
 	exit(0);
 }

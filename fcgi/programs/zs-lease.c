@@ -88,9 +88,9 @@ try_lease(struct zs_req *req, const struct zs_lease_params *p,
 	zs_buf_reset(&lo->b);
 	lo->n = 0;
 	zs_buf_puts(&lo->b, "{\"events\":[");
-	zs_hub_store_lock();
+	zs_store_lock();
 	rc = zs_store_lease(req->tenant, p, lease_one, lo, &lo->n, next_ms);
-	zs_hub_store_unlock();
+	zs_store_unlock();
 	zs_buf_puts(&lo->b, "]}");
 	return rc;
 }

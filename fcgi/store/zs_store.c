@@ -2,7 +2,12 @@
  * zs_store: the calls of zs_store.h, forwarded to the backend chosen when
  * the store is opened (zs_store_ops.h): SQLite or PostgreSQL.
  */
+#include <pthread.h>
+
 #include "store/zs_store_ops.h"
+
+/* Serialises the threads of one process on its one connection. */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The backend in use; SQLite until a store is opened. */
 static const struct zs_store_ops *ops = &zs_sqlite_ops;
@@ -13,6 +18,18 @@ backend(const struct zs_config *cfg)
 {
 	return cfg->backend == ZS_BACKEND_POSTGRES ? &zs_pg_ops :
 	    &zs_sqlite_ops;
+}
+
+void
+zs_store_lock(void)
+{
+	pthread_mutex_lock(&store_lock);
+}
+
+void
+zs_store_unlock(void)
+{
+	pthread_mutex_unlock(&store_lock);
 }
 
 enum zs_store_rc

@@ -157,6 +157,13 @@ struct zs_stats {
 	int64_t		 per_minute[ZS_STATS_MINUTES]; /* events created */
 };
 
+/*
+ * The store is used by one thread at a time: a process whose threads
+ * share it (the stream's hub, leases, CGI exit) takes this lock around
+ * every call. A plain mutex; not held while waiting (zs_store_wait_change).
+ */
+void		 zs_store_lock(void);
+void		 zs_store_unlock(void);
 /* Opens the store for this process (once); later calls are cheap. */
 enum zs_store_rc zs_store_open(const struct zs_config *);
 void		 zs_store_close(void);
@@ -254,7 +261,7 @@ enum zs_store_rc zs_store_purge(int64_t now_ms, long limit, long *removed);
 enum zs_store_rc zs_store_data_version(int64_t *version);
 /*
  * Waits until another connection may have committed a change, without
- * using the store's connection (call it without zs_hub_store_lock):
+ * using the store's connection (call it without zs_store_lock):
  * SQLite cannot be told, so it sleeps poll_ms and the caller compares
  * zs_store_data_version; PostgreSQL returns at a NOTIFY of a change, or
  * after at most a second without one (a lost notification costs that).
