@@ -1,6 +1,6 @@
 /*
  * zs-lease: POST /inbox/lease. Leases up to `limit` pending events to the
- * calling worker (zs_sqlite_lease.c). With "wait", a request that finds
+ * calling worker (store/zs_store_lease.c). With "wait", a request that finds
  * nothing is held (long polling) on one of the pool's threads, so it never
  * holds a process another request needs: the hub (zs_hub.c, the stream's
  * poller) wakes it when a change of this tenant arrives, and it looks
