@@ -91,6 +91,7 @@ $(O)/obj/%.o: fcgi/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# Made afresh: ar would keep the members of sources that are gone.
 $(LIB): $(LIB_O)
 	rm -f $@
 	$(AR) rcs $@ $^

@@ -3,8 +3,8 @@
  * fresh database from sql/schema.sql (to which bench/run appends the files
  * of sql/migrations, in the order zs-admin migrate applies them: the same
  * tables, triggers and indexes), in WAL mode with the per-connection
- * pragmas of zs_sqlite_store.c, and, from one thread, stores events the
- * way ZapStream does for POST /events:
+ * pragmas of zs_sqlite_sql.c (SQL_SESSION), and, from one thread, stores
+ * events the way ZapStream does for POST /events:
  *
  *   BEGIN IMMEDIATE
  *     per event: SELECT last FROM ulid_state; next ULID;
@@ -224,7 +224,7 @@ main(int argc, char *argv[])
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		die("open");
 	sqlite3_busy_timeout(db, 5000);
-	/* What zs-admin migrate and zs_sqlite_store.c's connect_db do. */
+	/* What zs-admin migrate and zs_sqlite_driver.c's zs_sqlite_connect do. */
 	snprintf(pragmas, sizeof(pragmas), "PRAGMA journal_mode = WAL; "
 	    "PRAGMA synchronous = %s; PRAGMA foreign_keys = OFF; "
 	    "PRAGMA trusted_schema = OFF; "

@@ -77,3 +77,7 @@ unit() {
 @test "ingest tokens match only in full" {
 	unit token
 }
+
+@test "every statement the store prepares has a text in each dialect, with the same parameters" {
+	unit sql
+}

@@ -15,7 +15,6 @@
 #include "boundary/zs_app.h"
 #include "boundary/zs_cgi.h"
 #include "boundary/zs_serve.h"
-#include "threads/zs_hub.h"
 #include "util/zs_log.h"
 
 #define THREAD_STACK	 (256 * 1024)	/* bytes; a request needs little */
@@ -64,7 +63,7 @@ serve_cgi_if_cgi(void)
 	zs_cgi_drain_body();
 	/* A hub thread (zs-stream, zs-lease) may be using the store: wait
 	 * for it, and keep it out until exit. */
-	zs_hub_store_lock();
+	zs_store_lock();
 	zs_store_close();
 	exit(0);
 }

@@ -14,6 +14,7 @@
 
 #include "util/zs_log.h"
 #include "boundary/zs_ratelimit.h"
+#include "store/zs_store.h"
 
 #define RL_MAGIC 0x5a53524cu	/* "ZSRL" */
 
@@ -79,7 +80,7 @@ zs_ratelimit_open(const struct zs_config *cfg)
 	size_t	 i;
 
 	rl.cfg = cfg;
-	if (cfg->backend == ZS_BACKEND_POSTGRES)
+	if (zs_store_keeps_buckets(cfg))
 		return 0;	/* the buckets are in the database */
 	if (rl.map != NULL || (cfg->rate_per_minute == 0 &&
 	    cfg->hook_rate_per_minute == 0))
@@ -161,7 +162,7 @@ zs_ratelimit_report(double t, int allowed, long capacity,
 	out->reset_s = (long)ceil(((double)capacity - t) / per_ms / 1000.0);
 }
 
-/* The name of slot's bucket in PostgreSQL; "" when there is none. */
+/* The name of slot's bucket in the store; "" when there is none. */
 static void
 bucket_name(int slot, char *buf, size_t size)
 {
@@ -195,9 +196,10 @@ bucket_name(int slot, char *buf, size_t size)
 }
 
 /*
- * With PostgreSQL: takes the token from the bucket in the database, so
- * every node shares it. A database that cannot be reached does not take
- * the API down: the request is allowed (logged once per outage).
+ * With a store that keeps the buckets: takes the token from the bucket in
+ * the database, so every node shares it. A database that cannot be
+ * reached does not take the API down: the request is allowed (logged
+ * once per outage).
  */
 static void
 take_shared(int slot, long cap, int64_t now_ms, struct zs_rate *out)
@@ -209,7 +211,8 @@ take_shared(int slot, long cap, int64_t now_ms, struct zs_rate *out)
 
 	bucket_name(slot, name, sizeof(name));
 	if (*name == '\0' ||
-	    zs_pg_rate_take(rl.cfg, name, cap, now_ms, &t, &allowed) == -1) {
+	    zs_store_rate_take(rl.cfg, name, cap, now_ms, &t, &allowed) !=
+	    ZS_STORE_OK) {
 		if (!warned++)
 			zs_log("ratelimit: the database's buckets cannot be "
 			    "used; not limiting");
@@ -232,7 +235,7 @@ take(int slot, long cap, int64_t now_ms, struct zs_rate *out)
 	if (cap == 0)
 		return;
 	pthread_mutex_lock(&rl.lock);
-	if (rl.cfg != NULL && rl.cfg->backend == ZS_BACKEND_POSTGRES) {
+	if (rl.cfg != NULL && zs_store_keeps_buckets(rl.cfg)) {
 		take_shared(slot, cap, now_ms, out);
 		pthread_mutex_unlock(&rl.lock);
 		return;

@@ -3,8 +3,8 @@
  * process through a small memory-mapped file beside the database
  * (DATABASE_PATH + "-ratelimit"), updated under flock(2). The kernel drops
  * the lock when a holder dies, so a killed process cannot wedge the rest.
- * With STORAGE_BACKEND=postgres the buckets are rows of the database
- * instead (zs_pg_ratelimit.c), so every node shares them.
+ * When the store keeps buckets itself (zs_store_keeps_buckets: a database
+ * server that several nodes share) they are taken there instead.
  */
 #ifndef ZS_RATELIMIT_H
 #define ZS_RATELIMIT_H
@@ -36,13 +36,6 @@ void	 zs_ratelimit_take_source(int s, int64_t now_ms, struct zs_rate *out);
  * that was (or was not) allowed. */
 void	 zs_ratelimit_report(double t, int allowed, long capacity,
 	    struct zs_rate *out);
-/*
- * PostgreSQL (zs_pg_ratelimit.c): takes one token from the bucket named
- * key at now_ms, on a connection of its own (callers serialise). 0 with
- * *tokens left and *allowed, or -1 (logged) when the database cannot.
- */
-int	 zs_pg_rate_take(const struct zs_config *, const char *key, long cap,
-	    int64_t now_ms, double *tokens, int *allowed);
 /* The pure bucket arithmetic, for tests: updates *tokens and *last_ms. */
 void	 zs_ratelimit_bucket(double *tokens, int64_t *last_ms, long capacity,
 	    int64_t now_ms, struct zs_rate *out);

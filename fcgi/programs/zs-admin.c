@@ -27,7 +27,6 @@
 
 #include "parse/zs_config.h"
 #include "store/zs_copy.h"
-#include "store/postgres/zs_pg.h"
 #include "store/zs_store.h"
 #include "util/zs_time.h"
 #include "webhooks/zs_token.h"
@@ -234,27 +233,19 @@ cmd_hook_rotate(const char *tenant, const char *name)
 }
 
 /*
- * zs-admin check with PostgreSQL: connects (zs_pg_connect prints one
- * line naming the server when it cannot) and reports the server and the
- * schema version; 0 or 1.
+ * zs-admin check: the configuration was checked already; a database
+ * server is also reached, and reported (one line naming it when it
+ * cannot be); 0 or 1.
  */
 static int
-cmd_check_pg(void)
+cmd_check(void)
 {
-	PGconn		*c;
-	PGresult	*r;
-	int		 v = 0;
+	char	 report[512];
 
-	if ((c = zs_pg_connect(&cfg, "zs-admin")) == NULL)
+	if (zs_store_check(&cfg, report, sizeof(report)) != ZS_STORE_OK)
 		return 1;	/* the one line says why */
-	r = PQexec(c, "SELECT max(version) FROM schema_version");
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		v = atoi(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	printf("postgres: connected to database %s on %s port %s (server "
-	    "%d), schema version %d of %d\n", PQdb(c), PQhost(c), PQport(c),
-	    PQserverVersion(c), v, ZS_PG_SCHEMA_VERSION);
-	PQfinish(c);
+	if (*report != '\0')
+		printf("%s\n", report);
 	return 0;
 }
 
@@ -291,9 +282,9 @@ main(int argc, char *argv[])
 	}
 	zs_config_db_label(&cfg, label, sizeof(label));
 	if (strcmp(argv[1], "check") == 0 && argc == 2)
-		return cfg.backend == ZS_BACKEND_POSTGRES ? cmd_check_pg() : 0;
+		return cmd_check();
 	if (strcmp(argv[1], "copy-to-postgres") == 0 && argc == 2)
-		return zs_copy_to_postgres(&cfg) == 0 ? 0 : 1;
+		return zs_copy_inbox(&cfg) == 0 ? 0 : 1;
 	if (strcmp(argv[1], "migrate") == 0 && argc == 3) {
 		if (zs_store_migrate(&cfg, argv[2], &from, &to) != ZS_STORE_OK) {
 			fprintf(stderr, "zapstream: cannot migrate %s (see "

@@ -1,6 +1,6 @@
 /*
  * zs-lease: POST /inbox/lease. Leases up to `limit` pending events to the
- * calling worker (zs_sqlite_lease.c). With "wait", a request that finds
+ * calling worker (store/zs_store_lease.c). With "wait", a request that finds
  * nothing is held (long polling) on one of the pool's threads, so it never
  * holds a process another request needs: the hub (zs_hub.c, the stream's
  * poller) wakes it when a change of this tenant arrives, and it looks
@@ -92,9 +92,9 @@ try_lease(struct zs_req *req, const struct zs_lease_params *p,
 	zs_buf_reset(&lo->b);
 	lo->n = 0;
 	zs_buf_puts(&lo->b, "{\"events\":[");
-	zs_hub_store_lock();
+	zs_store_lock();
 	rc = zs_store_lease(req->tenant, p, lease_one, lo, &lo->n, next_ms);
-	zs_hub_store_unlock();
+	zs_store_unlock();
 	zs_buf_puts(&lo->b, "]}");
 	return rc;
 }

@@ -64,10 +64,10 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 	r.last = after;
 	zs_buf_init(&r.out, 0);
 	while (r.last < upto) {
-		zs_hub_store_lock();
+		zs_store_lock();
 		rc = zs_store_changes(req->tenant, r.last, upto, REPLAY_BATCH,
 		    replay_one, &r, &n);
-		zs_hub_store_unlock();
+		zs_store_unlock();
 		if (rc != ZS_STORE_OK || send_buf(req, &r.out) == -1) {
 			ret = -1;
 			break;

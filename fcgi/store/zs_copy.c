@@ -14,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "store/zs_copy.h"
 #include "store/postgres/zs_pg.h"
+#include "store/sqlite/zs_sqlite.h"
 
 #define COPY_COLS 12	/* columns of an event */
 
@@ -65,66 +64,41 @@ col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-/* Copies the events, in seq order; 0 or -1. */
+/*
+ * An event that was in PostgreSQL already (v its columns): its
+ * acknowledgement in SQLite since the last run is carried over; 0 or -1.
+ */
 static int
-copy_events(sqlite3 *db, PGconn *c, struct tally *t)
+carry_ack(PGconn *c, const char *const *v, struct tally *t)
 {
-	static const char ins[] =
-	    "INSERT INTO events (id, tenant, created_at, source, type, topic, "
-	    "payload, acked_at, delivery_count, lease_id, visible_at, dead_at) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-	    "ON CONFLICT (id) DO NOTHING";
-	static const char ack[] =
-	    "UPDATE events SET acked_at = $2, dead_at = NULL "
-	    "WHERE id = $1 AND acked_at IS NULL";
-	sqlite3_stmt	*st;
-	const char	*v[COPY_COLS];
-	long		 n;
-	int		 i, step, rc = 0;
+	long	 n;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, tenant, created_at, source, "
-	    "type, topic, payload, acked_at, delivery_count, lease_id, "
-	    "visible_at, dead_at FROM events ORDER BY seq", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		fprintf(stderr, "zapstream: copy-to-postgres: %s\n",
-		    sqlite3_errmsg(db));
+	t->present++;
+	if (v[7] == NULL)
+		return 0;
+	if (exec(c, zs_pg_text(SQL_COPY_ACK_PUT), 2, (const char *[]){ v[0],
+	    v[7] }, -1, 0, &n) == -1)
 		return -1;
-	}
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < COPY_COLS; i++)
-			v[i] = col(st, i);
-		if ((rc = exec(c, ins, COPY_COLS, v, -1, 0, &n)) == -1)
-			break;
-		if (n == 1) {
-			t->events++;
-			continue;
-		}
-		t->present++;
-		/* acknowledged in SQLite since the last run */
-		if (v[7] != NULL && (rc = exec(c, ack, 2, (const char *[]){
-		    v[0], v[7] }, -1, 0, &n)) == 0)
-			t->acks += n;
-	}
-	if (rc == 0 && step != SQLITE_DONE) {
-		fprintf(stderr, "zapstream: copy-to-postgres: %s\n",
-		    sqlite3_errmsg(db));
-		rc = -1;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	t->acks += n;
+	return 0;
 }
 
-/* Copies each row of sel through ins (n columns; column bin binary). */
+/*
+ * Copies each row of sel through ins (n columns; column bin binary),
+ * adding the rows inserted to *copied; events (SQL_COPY_EVENTS, in seq
+ * order) already there go through carry_ack. 0 or -1.
+ */
 static int
-copy_rows(sqlite3 *db, PGconn *c, const char *sel, const char *ins, int n,
-    int bin, long *copied)
+copy_rows(sqlite3 *db, PGconn *c, enum zs_sql sel, enum zs_sql ins, int n,
+    int bin, long *copied, struct tally *t)
 {
 	sqlite3_stmt	*st;
 	const char	*v[COPY_COLS];
 	long		 k;
-	int		 i, step, rc = 0, binlen = 0;
+	int		 i, step = SQLITE_DONE, rc = 0, binlen = 0;
 
-	if (sqlite3_prepare_v2(db, sel, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, zs_sqlite_text(sel), -1, &st, NULL) !=
+	    SQLITE_OK) {
 		fprintf(stderr, "zapstream: copy-to-postgres: %s\n",
 		    sqlite3_errmsg(db));
 		return -1;
@@ -135,8 +109,12 @@ copy_rows(sqlite3 *db, PGconn *c, const char *sel, const char *ins, int n,
 			    col(st, i);
 		if (bin >= 0)
 			binlen = sqlite3_column_bytes(st, bin);
-		if ((rc = exec(c, ins, n, v, bin, binlen, &k)) == 0)
-			*copied += k;
+		if ((rc = exec(c, zs_pg_text(ins), n, v, bin, binlen, &k)) ==
+		    -1)
+			break;
+		*copied += k;
+		if (k == 0 && sel == SQL_COPY_EVENTS)
+			rc = carry_ack(c, v, t);
 	}
 	if (rc == 0 && step != SQLITE_DONE) {
 		fprintf(stderr, "zapstream: copy-to-postgres: %s\n",
@@ -154,41 +132,35 @@ copy_all(sqlite3 *db, PGconn *c, const char *before, struct tally *t)
 	sqlite3_stmt	*st;
 	char		 last[64] = "";
 
-	if (copy_events(db, c, t) == -1 ||
-	    copy_rows(db, c, "SELECT tenant, key, body_hash, event_id, "
-	    "created_at, expires_at FROM idempotency_keys",
-	    "INSERT INTO idempotency_keys (tenant, key, body_hash, event_id, "
-	    "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) "
-	    "ON CONFLICT DO NOTHING", 6, 2, &t->keys) == -1 ||
-	    copy_rows(db, c, "SELECT token, tenant, name, created_at "
-	    "FROM webhook_tokens", "INSERT INTO webhook_tokens (token, tenant, "
-	    "name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-	    4, -1, &t->tokens) == -1)
+	if (copy_rows(db, c, SQL_COPY_EVENTS, SQL_COPY_EVENT_PUT, COPY_COLS,
+	    -1, &t->events, t) == -1 ||
+	    copy_rows(db, c, SQL_COPY_IDEM, SQL_COPY_IDEM_PUT, 6, 2,
+	    &t->keys, t) == -1 ||
+	    copy_rows(db, c, SQL_COPY_TOKENS, SQL_COPY_TOKEN_PUT, 4, -1,
+	    &t->tokens, t) == -1)
 		return -1;
 	/* New ids must sort after the copied ones. */
-	if (sqlite3_prepare_v2(db, "SELECT last FROM ulid_state", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	if (sqlite3_prepare_v2(db, zs_sqlite_text(SQL_ULID_GET), -1,
+	    &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
 	    col(st, 0) != NULL)
 		snprintf(last, sizeof(last), "%s", col(st, 0));
 	sqlite3_finalize(st);
-	if (exec(c, "UPDATE zs_state SET last_ulid = $1 WHERE one = 1 AND "
-	    "$1 COLLATE \"C\" > last_ulid COLLATE \"C\"", 1,
+	if (exec(c, zs_pg_text(SQL_COPY_ULID_PUT), 1,
 	    (const char *[]){ last }, -1, 0, NULL) == -1)
 		return -1;
 	/* Change seqs go on from SQLite's, so a browser that reconnects with
 	 * a Last-Event-ID of the SQLite days replays what came since. */
 	snprintf(last, sizeof(last), "0");
-	if (sqlite3_prepare_v2(db, "SELECT seq FROM sqlite_sequence WHERE "
-	    "name = 'changes'", -1, &st, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(db, zs_sqlite_text(SQL_COPY_LAST_SEQ), -1,
+	    &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW && col(st, 0) != NULL)
 		snprintf(last, sizeof(last), "%s", col(st, 0));
 	sqlite3_finalize(st);
-	if (exec(c, "UPDATE zs_state SET change_seq = greatest(change_seq, "
-	    "$1::bigint) WHERE one = 1", 1, (const char *[]){ last }, -1, 0,
-	    NULL) == -1)
+	if (exec(c, zs_pg_text(SQL_COPY_SEQ_PUT), 1,
+	    (const char *[]){ last }, -1, 0, NULL) == -1)
 		return -1;
 	/* The copy is not news for the live streams. */
-	return exec(c, "DELETE FROM changes WHERE seq > $1", 1,
+	return exec(c, zs_pg_text(SQL_COPY_CHANGES_DROP), 1,
 	    (const char *[]){ before }, -1, 0, NULL);
 }
 
@@ -196,18 +168,13 @@ copy_all(sqlite3 *db, PGconn *c, const char *before, struct tally *t)
 static sqlite3 *
 open_sqlite(const struct zs_config *cfg)
 {
-	sqlite3_stmt	*st;
 	sqlite3		*db = NULL;
 	int		 v = -1;
 
 	if (sqlite3_open_v2(cfg->db_path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK && sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
-	    &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	if (v != 3) {
+	    SQLITE_OK)
+		v = zs_sqlite_user_version(db);
+	if (v != ZS_SQLITE_SCHEMA_VERSION) {
 		fprintf(stderr, "zapstream: copy-to-postgres: %s is not a "
 		    "ZapStream SQLite database at schema version 3 (run "
 		    "make db-init with STORAGE_BACKEND=sqlite first)\n",
@@ -220,7 +187,7 @@ open_sqlite(const struct zs_config *cfg)
 }
 
 int
-zs_copy_to_postgres(const struct zs_config *cfg)
+zs_copy_inbox(const struct zs_config *cfg)
 {
 	char		 label[ZS_CONFIG_URL_MAX + 1], before[24] = "0";
 	struct tally	 t = { 0, 0, 0, 0, 0 };
@@ -243,8 +210,7 @@ zs_copy_to_postgres(const struct zs_config *cfg)
 	}
 	/* One snapshot of SQLite, one transaction in PostgreSQL, with the
 	 * writers' lock: all or nothing, in order. */
-	r = PQexec(c, "BEGIN; SELECT change_seq FROM zs_state WHERE one = 1 "
-	    "FOR UPDATE");
+	r = PQexec(c, zs_pg_text(SQL_COPY_BEGIN));
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		snprintf(before, sizeof(before), "%s", PQgetvalue(r, 0, 0));
 		rc = 0;
@@ -253,16 +219,16 @@ zs_copy_to_postgres(const struct zs_config *cfg)
 		    "db-init with STORAGE_BACKEND=postgres first)\n",
 		    PQresultErrorMessage(r));
 	PQclear(r);
-	if (rc == 0 && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (rc == 0 && sqlite3_exec(db, zs_sqlite_text(SQL_BEGIN_READ), NULL,
+	    NULL, NULL) != SQLITE_OK)
 		rc = -1;
 	if (rc == 0)
 		rc = copy_all(db, c, before, &t);
 	if (rc == 0)
-		rc = exec(c, "COMMIT", 0, NULL, -1, 0, NULL);
+		rc = exec(c, zs_pg_text(SQL_COMMIT), 0, NULL, -1, 0, NULL);
 	else
-		PQclear(PQexec(c, "ROLLBACK"));
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		PQclear(PQexec(c, zs_pg_text(SQL_ROLLBACK)));
+	sqlite3_exec(db, zs_sqlite_text(SQL_ROLLBACK), NULL, NULL, NULL);
 	if (rc == 0)
 		printf("copied %ld events (%ld were there already, %ld "
 		    "acknowledgements carried over), %ld idempotency keys, %ld "

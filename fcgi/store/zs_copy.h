@@ -16,6 +16,6 @@
  * acknowledgement made in SQLite since the last run is carried over.
  * Prints what it did; returns 0, or -1 after one message.
  */
-int	 zs_copy_to_postgres(const struct zs_config *);
+int	 zs_copy_inbox(const struct zs_config *);
 
 #endif

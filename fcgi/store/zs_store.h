@@ -1,10 +1,10 @@
 /*
- * zs_store: every read and write of events goes through this interface.
- * zs_store_sqlite.c implements it on one SQLite database in WAL mode,
- * zs_store_pg.c on PostgreSQL (STORAGE_BACKEND), with the same meaning;
- * no responder knows which one runs. Every call is scoped to one tenant. Strings passed in are
- * borrowed for the call only; rows handed to a callback live until the
- * callback returns.
+ * zs_store: every read and write of events goes through this interface,
+ * with the same meaning whichever backend the settings choose
+ * (STORAGE_BACKEND; a driver per backend under store/, see zs_db.h); no
+ * responder knows which one runs. Every call is scoped to one tenant.
+ * Strings passed in are borrowed for the call only; rows handed to a
+ * callback live until the callback returns.
  */
 #ifndef ZS_STORE_H
 #define ZS_STORE_H
@@ -157,6 +157,13 @@ struct zs_stats {
 	int64_t		 per_minute[ZS_STATS_MINUTES]; /* events created */
 };
 
+/*
+ * The store is used by one thread at a time: a process whose threads
+ * share it (the stream's hub, leases, CGI exit) takes this lock around
+ * every call. A plain mutex; not held while waiting (zs_store_wait_change).
+ */
+void		 zs_store_lock(void);
+void		 zs_store_unlock(void);
 /* Opens the store for this process (once); later calls are cheap. */
 enum zs_store_rc zs_store_open(const struct zs_config *);
 void		 zs_store_close(void);
@@ -201,7 +208,7 @@ enum zs_store_rc zs_store_ack_batch(const char *tenant,
 		    const char *const *ids, size_t n, int *found);
 enum zs_store_rc zs_store_delete(const char *tenant, const char *id);
 
-/* ---- Leases (zs_sqlite_lease.c) ---------------------------------------- */
+/* ---- Leases (zs_store_lease.c) ----------------------------------------- */
 
 #define ZS_LEASE_MAX		 100	/* events in one lease */
 #define ZS_LEASE_TIMEOUT_MAX	 43200	/* seconds a lease may last */
@@ -248,16 +255,16 @@ enum zs_store_rc zs_store_redrive(const char *tenant, const char *id);
  */
 enum zs_store_rc zs_store_purge(int64_t now_ms, long limit, long *removed);
 /*
- * A number that changes when another connection commits (SQLite's
- * PRAGMA data_version): a cheap test before reading the change table.
+ * A number that changes when another connection commits a change: a
+ * cheap test before reading the change table.
  */
 enum zs_store_rc zs_store_data_version(int64_t *version);
 /*
  * Waits until another connection may have committed a change, without
- * using the store's connection (call it without zs_hub_store_lock):
- * SQLite cannot be told, so it sleeps poll_ms and the caller compares
- * zs_store_data_version; PostgreSQL returns at a NOTIFY of a change, or
- * after at most a second without one (a lost notification costs that).
+ * using the store's connection (call it without zs_store_lock): a
+ * backend that cannot be told sleeps poll_ms and the caller compares
+ * zs_store_data_version; one that can returns when told, or after at
+ * most a second without word (a lost notification costs that).
  */
 enum zs_store_rc zs_store_wait_change(long poll_ms);
 /* The newest change's seq, or 0 when there is none. */
@@ -286,5 +293,25 @@ enum zs_store_rc zs_store_token_put(const char *tenant, const char *name,
 /* Applies sql/ migrations from dir to reach the newest schema version. */
 enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
 		    int *from, int *to);
+/*
+ * zs-admin check: reaches the database the settings name, if it is a
+ * server, and describes it in report (empty when there is nothing to
+ * say). Not ZS_STORE_OK after one line saying why it cannot be reached.
+ */
+enum zs_store_rc zs_store_check(const struct zs_config *, char *report,
+		    size_t size);
+/*
+ * 1 when the store keeps the rate-limit buckets itself (a database
+ * server that every node shares); 0 when they are the boundary's own.
+ */
+int		 zs_store_keeps_buckets(const struct zs_config *);
+/*
+ * Takes one token from the bucket named bucket (capacity cap per minute)
+ * at now_ms, on a connection of its own (callers serialise): *tokens
+ * left and *allowed, or not ZS_STORE_OK (logged) when it cannot.
+ */
+enum zs_store_rc zs_store_rate_take(const struct zs_config *,
+		    const char *bucket, long cap, int64_t now_ms,
+		    double *tokens, int *allowed);
 
 #endif

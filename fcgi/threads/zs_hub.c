@@ -2,7 +2,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "threads/zs_hub.h"
 #include "util/zs_log.h"
@@ -27,27 +26,13 @@ struct frame {
 static struct {
 	pthread_mutex_t		 lock;		/* guards ring, count, head */
 	pthread_cond_t		 added;		/* frames were added */
-	pthread_mutex_t		 store_lock;	/* guards the store */
 	struct frame		 ring[RING_SIZE];
 	uint64_t		 count;		/* frames ever added */
 	int64_t			 head;		/* seq of the last change read */
 	const struct zs_config	*cfg;
 } hub = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.store_lock = PTHREAD_MUTEX_INITIALIZER,
 };
-
-void
-zs_hub_store_lock(void)
-{
-	pthread_mutex_lock(&hub.store_lock);
-}
-
-void
-zs_hub_store_unlock(void)
-{
-	pthread_mutex_unlock(&hub.store_lock);
-}
 
 static char *
 dup_or_null(const char *s)
@@ -109,7 +94,7 @@ poll_once(int64_t *version)
 	pthread_mutex_lock(&hub.lock);
 	before = hub.count;
 	pthread_mutex_unlock(&hub.lock);
-	zs_hub_store_lock();
+	zs_store_lock();
 	if (zs_store_data_version(&v) == ZS_STORE_OK && v != *version) {
 		*version = v;
 		do {
@@ -123,7 +108,7 @@ poll_once(int64_t *version)
 			}
 		} while (n == BATCH);
 	}
-	zs_hub_store_unlock();
+	zs_store_unlock();
 	pthread_mutex_lock(&hub.lock);
 	before = hub.count - before;
 	if (before > 0)
@@ -143,10 +128,10 @@ poller(void *arg)
 	tick.tv_nsec = (hub.cfg->stream_poll_ms % 1000) * 1000000L;
 	/* Streams start at the present: find it first. */
 	while (head < 0) {
-		zs_hub_store_lock();
+		zs_store_lock();
 		if (zs_store_last_change(&head) != ZS_STORE_OK)
 			head = -1;
-		zs_hub_store_unlock();
+		zs_store_unlock();
 		if (head < 0)
 			nanosleep(&tick, NULL);
 	}
@@ -154,9 +139,9 @@ poller(void *arg)
 	hub.head = head;
 	pthread_mutex_unlock(&hub.lock);
 	for (;;) {
-		/* SQLite: a sleep of STREAM_POLL_MS; PostgreSQL: until a
-		 * NOTIFY (see zs_store_wait_change). Not under the store
-		 * lock: streams and leases use the store meanwhile. */
+		/* Until another connection may have committed (see
+		 * zs_store_wait_change). Not under the store lock: streams
+		 * and leases use the store meanwhile. */
 		zs_store_wait_change(hub.cfg->stream_poll_ms);
 		poll_once(&version);
 	}

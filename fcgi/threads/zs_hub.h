@@ -1,10 +1,10 @@
 /*
  * zs_hub: one poller per stream process. It watches the change table
- * (PRAGMA data_version first, so an idle database costs one cheap pragma
+ * (zs_store_data_version first, so an idle database costs one cheap read
  * per tick), formats each new change once into a ring of recent frames,
  * and wakes the streams, which copy out what matches their filter. The
- * store is not thread-safe: the hub owns it, and others use it only
- * between zs_hub_store_lock() and zs_hub_store_unlock().
+ * store is not thread-safe: the hub and the streams use it only between
+ * zs_store_lock() and zs_store_unlock().
  *
  * Invariant: the ring holds the frames of every change with seq in
  * (seq of the oldest kept, zs_hub's head], in order; a stream that falls
@@ -28,8 +28,6 @@ struct zs_hub_pos {
 
 /* Starts the poller thread. Returns 0 or -1 (logged). */
 int	 zs_hub_start(const struct zs_config *);
-void	 zs_hub_store_lock(void);
-void	 zs_hub_store_unlock(void);
 /* The present: where a new stream starts reading live frames. */
 void	 zs_hub_now(struct zs_hub_pos *);
 /*

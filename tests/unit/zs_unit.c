@@ -29,6 +29,8 @@
 #include "webhooks/zs_sig.h"
 #include "webhooks/zs_source.h"
 #include "store/zs_store.h"
+#include "store/postgres/zs_pg.h"
+#include "store/sqlite/zs_sqlite.h"
 #include "parse/zs_text.h"
 #include "util/zs_time.h"
 #include "webhooks/zs_token.h"
@@ -2690,6 +2692,55 @@ suite_random(void)
 	CHECK(zs_random(big, sizeof(big)) == -1, "a too large draw worked");
 }
 
+/* ---- sql ------------------------------------------------------------------ */
+
+/* The largest $N of a PostgreSQL text; -1 when a ? placeholder is left. */
+static int
+pg_params(const char *sql)
+{
+	const char	*p;
+	int		 n = 0;
+
+	if (strchr(sql, '?') != NULL)
+		return -1;
+	for (p = sql; (p = strchr(p, '$')) != NULL; p++)
+		if (atoi(p + 1) > n)
+			n = atoi(p + 1);
+	return n;
+}
+
+/*
+ * Every statement the store prepares has a text in both dialects, the
+ * same parameters in each, and PostgreSQL's use $N only.
+ */
+static void
+suite_sql(void)
+{
+	char		 name[32];
+	const char	*lite, *pg;
+	const char	*p;
+	int		 i, n;
+
+	for (i = 0; i < SQL__STORE_MAX; i++) {
+		snprintf(name, sizeof(name), "statement %d", i);
+		begins(name);
+		lite = zs_sqlite_text((enum zs_sql)i);
+		pg = zs_pg_text((enum zs_sql)i);
+		CHECK(lite != NULL && pg != NULL, "SQLite %s, PostgreSQL %s",
+		    qs(lite), qs(pg));
+		if (lite == NULL || pg == NULL)
+			continue;
+		CHECK((n = pg_params(pg)) >= 0 && n <= 8, "PostgreSQL text %s",
+		    qs(pg));
+		for (p = lite, n = 0; (p = strchr(p, '?')) != NULL; p++)
+			if (atoi(p + 1) > n)
+				n = atoi(p + 1);
+		CHECK(n == pg_params(pg), "?%d in SQLite's "
+		    "%s, $%d in PostgreSQL's %s", n, qs(lite), pg_params(pg),
+		    qs(pg));
+	}
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static const struct suite {
@@ -2712,6 +2763,7 @@ static const struct suite {
 	{ "source", suite_source },
 	{ "sig", suite_sig },
 	{ "token", suite_token },
+	{ "sql", suite_sql },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))

@@ -1,26 +1,23 @@
 /*
- * zs_store on PostgreSQL: migrations. SQLDIR/postgres/NNN_name.sql brings
+ * The PostgreSQL driver's migrations: SQLDIR/postgres/NNN_name.sql brings
  * the database to version NNN; each file is applied in one transaction
  * with its row in schema_version, so a failed file leaves the database as
  * it was. An advisory lock lets several nodes run make db-init at once.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "store/postgres/zs_pg.h"
 #include "util/zs_file.h"
 #include "util/zs_log.h"
-#include "store/postgres/zs_pg.h"
 
-/* Any number: the advisory lock key that serialises migrations. */
-#define MIGRATE_LOCK "7353001"
-
-/* Runs sql (no parameters) on c; 0, or -1 after a log line naming what. */
+/* Runs sql on c with the parameter v (or none when v is NULL); 0, or -1
+ * after a log line naming what. */
 static int
-run(PGconn *c, const char *sql, const char *what)
+run(PGconn *c, const char *sql, const char *v, const char *what)
 {
-	PGresult	*r = PQexec(c, sql);
+	PGresult	*r = v ? PQexecParams(c, sql, 1, NULL, &v, NULL, NULL,
+			    0) : PQexec(c, sql);
 	ExecStatusType	 st = PQresultStatus(r);
 	int		 ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 
@@ -37,7 +34,7 @@ version(PGconn *c)
 	PGresult	*r;
 	int		 v = -1;
 
-	r = PQexec(c, "SELECT coalesce(max(version), 0) FROM schema_version");
+	r = PQexec(c, zs_pg_text(SQL_MIGRATE_VERSION));
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		v = atoi(PQgetvalue(r, 0, 0));
 	else
@@ -46,25 +43,28 @@ version(PGconn *c)
 	return v;
 }
 
-/* Applies one file and records version in one transaction; 0 or -1. */
-static int
-apply(PGconn *c, const char *path, int v)
+/* Applies one file and records version in one transaction (a
+ * zs_db_apply_fn on the connection ctx). */
+static enum zs_store_rc
+apply(void *ctx, const char *path, int v)
 {
-	char	*sql, setv[96];
+	PGconn	*c = ctx;
+	char	*sql, num[16];
 	int	 rc;
 
 	if ((sql = zs_file_read(path, ZS_FILE_SQL_MAX)) == NULL) {
 		zs_log("migrate: cannot read %s", path);
-		return -1;
+		return ZS_STORE_ERROR;
 	}
-	snprintf(setv, sizeof(setv), "INSERT INTO schema_version (version) "
-	    "VALUES (%d)", v);
-	rc = run(c, "BEGIN", path) == 0 && run(c, sql, path) == 0 &&
-	    run(c, setv, path) == 0 && run(c, "COMMIT", path) == 0 ? 0 : -1;
+	snprintf(num, sizeof(num), "%d", v);
+	rc = run(c, zs_pg_text(SQL_MIGRATE_BEGIN), NULL, path) == 0 &&
+	    run(c, sql, NULL, path) == 0 &&
+	    run(c, zs_pg_text(SQL_MIGRATE_RECORD), num, path) == 0 &&
+	    run(c, zs_pg_text(SQL_COMMIT), NULL, path) == 0 ? 0 : -1;
 	free(sql);
 	if (rc == -1)
-		run(c, "ROLLBACK", path);
-	return rc;
+		run(c, zs_pg_text(SQL_ROLLBACK), NULL, path);
+	return rc == 0 ? ZS_STORE_OK : ZS_STORE_ERROR;
 }
 
 enum zs_store_rc
@@ -72,45 +72,19 @@ zs_pg_migrate(const struct zs_config *cfg, const char *dir, int *from,
     int *to)
 {
 	char			 path[2048];
-	struct dirent		**names = NULL;
 	PGconn			*c;
 	enum zs_store_rc	 rc = ZS_STORE_ERROR;
-	int			 n = 0, i, v, num;
 
 	*from = *to = -1;
 	if ((c = zs_pg_connect(cfg, "migrate")) == NULL)
 		return ZS_STORE_UNAVAILABLE;
-	if (run(c, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", "lock") ==
-	    -1 || run(c, "CREATE TABLE IF NOT EXISTS schema_version ("
-	    "version integer PRIMARY KEY, applied_at timestamptz NOT NULL "
-	    "DEFAULT now())", "schema_version") == -1 ||
-	    (v = version(c)) < 0)
-		goto out;
-	*from = *to = v;
-	snprintf(path, sizeof(path), "%s/postgres", dir);
-	if ((n = scandir(path, &names, NULL, alphasort)) < 0) {
-		zs_log("migrate: cannot read the directory %s", path);
-		n = 0;
-		goto out;
+	if (run(c, zs_pg_text(SQL_MIGRATE_LOCK), NULL, "lock") == 0 &&
+	    run(c, zs_pg_text(SQL_MIGRATE_TABLE), NULL, "schema_version") ==
+	    0 && (*from = *to = version(c)) >= 0) {
+		snprintf(path, sizeof(path), "%s/postgres", dir);
+		rc = zs_db_migrate_dir(path, 1, to, ZS_PG_SCHEMA_VERSION, apply,
+		    c);
 	}
-	for (i = 0; i < n; i++) {
-		num = atoi(names[i]->d_name);
-		if (num <= v || strstr(names[i]->d_name, ".sql") == NULL)
-			continue;
-		snprintf(path, sizeof(path), "%s/postgres/%s", dir,
-		    names[i]->d_name);
-		if (apply(c, path, num) == -1)
-			goto out;
-		*to = v = num;
-	}
-	rc = v > ZS_PG_SCHEMA_VERSION ? ZS_STORE_ERROR : ZS_STORE_OK;
-	if (rc != ZS_STORE_OK)
-		zs_log("migrate: database is at version %d, newer than this "
-		    "build (%d)", v, ZS_PG_SCHEMA_VERSION);
-out:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 	PQfinish(c);		/* ends the session: frees the lock */
 	return rc;
 }

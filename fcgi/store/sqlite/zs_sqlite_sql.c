@@ -1,0 +1,63 @@
+/*
+ * The statements SQLite writes in its own way (zs_sql.h); the others are
+ * zs_sql.c's. Grouped by why they differ.
+ */
+#include <stddef.h>
+
+#include "store/sqlite/zs_sqlite.h"
+
+const char *const zs_sqlite_sql[SQL__MAX] = {
+	/*
+	 * One writer at a time, and no row locks: a write transaction
+	 * takes the database's write lock at BEGIN IMMEDIATE (so the lease
+	 * pick inside one needs nothing more than the probe outside); a
+	 * read is a deferred BEGIN, one snapshot until it ends.
+	 */
+	[SQL_BEGIN] = "BEGIN IMMEDIATE",
+	[SQL_BEGIN_READ] = "BEGIN",
+	[SQL_MIGRATE_BEGIN] = "BEGIN IMMEDIATE",
+
+	/* The last ULID lives in ulid_state, the change seq in
+	 * sqlite_sequence, the schema version in the file's header. */
+	[SQL_PING] = "SELECT count(*) FROM ulid_state",
+	[SQL_ULID_GET] = "SELECT last FROM ulid_state WHERE only = 1",
+	[SQL_ULID_PUT] = "UPDATE ulid_state SET last = ?1 WHERE only = 1",
+	[SQL_COPY_LAST_SEQ] =
+	    "SELECT seq FROM sqlite_sequence WHERE name = 'changes'",
+
+	/*
+	 * A connection's settings; SQL_SESSION's text is followed by the
+	 * synchronous level of DURABILITY. journal_size_limit: truncate
+	 * the WAL after a checkpoint instead of keeping its high-water
+	 * size. temp_store: each INSERT of a batch (it fires triggers)
+	 * keeps a statement journal so that it can fail alone; in memory
+	 * that is a copy of a few pages, in a temporary file it was 9
+	 * pwrite(2)s per event.
+	 */
+	[SQL_SESSION] = "PRAGMA foreign_keys = OFF; "
+	    "PRAGMA trusted_schema = OFF; "
+	    "PRAGMA journal_size_limit = 16777216; "
+	    "PRAGMA temp_store = MEMORY; PRAGMA synchronous = ",
+
+	/* PRAGMAs: SQLite's own statements. One takes no parameters, so
+	 * the version is written after SQL_MIGRATE_RECORD's text. WAL
+	 * lets readers go on while the writer writes; data_version moves
+	 * with every commit of another connection. */
+	[SQL_MIGRATE_VERSION] = "PRAGMA user_version",
+	[SQL_MIGRATE_RECORD] = "PRAGMA user_version = ",
+	[SQL_MIGRATE_SETUP] = "PRAGMA journal_mode = WAL",
+	[SQL_DATA_VERSION] = "PRAGMA data_version",
+
+	/* SQLite's conflict clauses: a live key is never replaced, as the
+	 * lookup before the insert found none */
+	[SQL_IDEM_PUT] = "INSERT OR REPLACE INTO idempotency_keys "
+	    "(tenant, key, body_hash, event_id, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQL_TOKEN_ADD] = "INSERT OR IGNORE INTO webhook_tokens (tenant, "
+	    "name, token, created_at) VALUES (?1, ?2, ?3, ?4)",
+
+	/* An alias in WHERE; sources in bytewise (BINARY) order */
+	[SQL_STATS_SOURCES] = "SELECT source, pending + acknowledged + dead "
+	    "AS n FROM source_counts WHERE tenant = ?1 AND n > 0 "
+	    "ORDER BY n DESC, source LIMIT ?2",
+};

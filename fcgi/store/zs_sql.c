@@ -1,0 +1,132 @@
+/*
+ * zs_sql: the statements that read the same in SQLite and PostgreSQL,
+ * written once. Placeholders are ?N; the PostgreSQL driver turns them into
+ * $N when it prepares a statement. Each parameter first appears where its
+ * type can be told from a column (topic = ?4 before ?4 IS NULL), because
+ * PostgreSQL infers the types of a statement's parameters from there.
+ */
+#include <stddef.h>
+
+#include "store/zs_sql.h"
+
+#define EVENT_COLS ZS_SQL_EVENT_COLS
+/* The states of migration 003 (sql/postgres/001_schema.sql), as WHERE
+ * terms; ?8 is now. */
+#define OPEN "acked_at IS NULL AND dead_at IS NULL"
+#define PENDING OPEN " AND (lease_id IS NULL OR visible_at <= ?8)"
+#define LEASED OPEN " AND lease_id IS NOT NULL AND visible_at > ?8"
+#define ACKED "acked_at IS NOT NULL"
+#define DEAD "dead_at IS NOT NULL AND acked_at IS NULL"
+#define ANY "1 = 1"
+/* A text filter ?n on column c: absent (NULL) matches any. */
+#define FILTER(c, n) "(" c " = ?" n " OR ?" n " IS NULL)"
+#define LIST_WHERE(status, cmp) \
+	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND " status \
+	" AND seq " cmp " ?2 AND created_at > ?3 AND " FILTER("topic", "4") \
+	" AND " FILTER("type", "5") " AND " FILTER("source", "6")
+#define LIST(status, cmp, order) \
+	LIST_WHERE(status, cmp) " ORDER BY seq " order " LIMIT ?7"
+#define CHANGES_SELECT \
+	"SELECT c.seq, c.kind, c.tenant, c.event_id, c.at, c.source, " \
+	"c.type, c.topic, e.created_at, e.payload, c.until_at, " \
+	"c.deliveries FROM changes c " \
+	"LEFT JOIN events e ON c.kind = 'created' AND e.id = c.event_id " \
+	"WHERE c.seq > ?1 AND c.seq <= ?2"
+/* Leasable now: ?1 tenant, ?2 now, ?3 topic, ?4 type, ?5 source. */
+#define LEASABLE \
+	"SELECT id, delivery_count FROM events WHERE tenant = ?1 AND " OPEN \
+	" AND (visible_at IS NULL OR visible_at <= ?2) AND " \
+	FILTER("topic", "3") " AND " FILTER("type", "4") " AND " \
+	FILTER("source", "5") " ORDER BY seq LIMIT ?6"
+/* A live lease: ?1 tenant, ?2 id, ?3 lease_id, ?4 now. */
+#define LIVE_LEASE \
+	"tenant = ?1 AND id = ?2 AND lease_id = ?3 AND visible_at > ?4 " \
+	"AND " OPEN
+
+const char *const zs_sql_common[SQL__MAX] = {
+	[SQL_MIGRATE_BEGIN] = "BEGIN",
+	[SQL_COMMIT] = "COMMIT",
+	[SQL_ROLLBACK] = "ROLLBACK",
+	[SQL_IDEM_GET] =
+	"SELECT CASE WHEN body_hash = ?4 THEN 1 ELSE 0 END, event_id, "
+	"created_at FROM idempotency_keys "
+	"WHERE tenant = ?1 AND key = ?2 AND expires_at > ?3",
+	[SQL_EVENT_INSERT] =
+	"INSERT INTO events (id, tenant, created_at, source, type, topic, "
+	"payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[SQL_EVENT_GET] =
+	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND id = ?2",
+	[SQL_LIST_PENDING_ASC] = LIST(PENDING, ">", "ASC"),
+	[SQL_LIST_PENDING_DESC] = LIST(PENDING, "<", "DESC"),
+	[SQL_LIST_LEASED_ASC] = LIST(LEASED, ">", "ASC"),
+	[SQL_LIST_LEASED_DESC] = LIST(LEASED, "<", "DESC"),
+	[SQL_LIST_ACKED_ASC] = LIST(ACKED, ">", "ASC"),
+	[SQL_LIST_ACKED_DESC] = LIST(ACKED, "<", "DESC"),
+	[SQL_LIST_DEAD_ASC] = LIST(DEAD, ">", "ASC"),
+	[SQL_LIST_DEAD_DESC] = LIST(DEAD, "<", "DESC"),
+	[SQL_LIST_ALL_ASC] = LIST(ANY, ">", "ASC"),
+	[SQL_LIST_ALL_DESC] = LIST(ANY, "<", "DESC"),
+	[SQL_ACK_GET] =
+	"SELECT acked_at, lease_id, visible_at FROM events "
+	"WHERE tenant = ?1 AND id = ?2",
+	/* an acknowledgement also ends a dead letter */
+	[SQL_ACK_SET] =
+	"UPDATE events SET acked_at = ?3, dead_at = NULL "
+	"WHERE tenant = ?1 AND id = ?2 AND acked_at IS NULL",
+	[SQL_DELETE] = "DELETE FROM events WHERE tenant = ?1 AND id = ?2",
+	[SQL_PURGE_EVENTS] =
+	"DELETE FROM events WHERE seq IN (SELECT seq FROM events "
+	"WHERE acked_at IS NOT NULL AND acked_at < ?1 LIMIT ?2)",
+	[SQL_PURGE_IDEM] =
+	"DELETE FROM idempotency_keys WHERE (tenant, key) IN "
+	"(SELECT tenant, key FROM idempotency_keys WHERE expires_at < ?1 "
+	"LIMIT ?2)",
+	[SQL_PURGE_CHANGES] =
+	"DELETE FROM changes WHERE seq IN (SELECT seq FROM changes "
+	"ORDER BY seq LIMIT ?2) AND at < ?1",
+	[SQL_LAST_CHANGE] = "SELECT coalesce(max(seq), 0) FROM changes",
+	[SQL_CHANGES_ALL] = CHANGES_SELECT " ORDER BY c.seq LIMIT ?3",
+	[SQL_CHANGES_TENANT] =
+	CHANGES_SELECT " AND c.tenant = ?4 ORDER BY c.seq LIMIT ?3",
+	[SQL_STATS_TOTALS] =
+	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0), "
+	"coalesce(sum(dead), 0) FROM source_counts WHERE tenant = ?1",
+	[SQL_STATS_MINUTES] =
+	"SELECT created_at / 60000, count(*) FROM events "
+	"WHERE tenant = ?1 AND created_at >= ?2 GROUP BY created_at / 60000",
+	[SQL_STATS_LEASED] =
+	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
+	" AND visible_at > ?2 AND lease_id IS NOT NULL",
+	[SQL_TOKENS_ALL] = "SELECT tenant, name, token FROM webhook_tokens",
+	[SQL_TOKEN_SET] =
+	"INSERT INTO webhook_tokens (tenant, name, token, created_at) "
+	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant, name) DO UPDATE "
+	"SET token = excluded.token, created_at = excluded.created_at",
+	[SQL_LEASE_PROBE] = LEASABLE,
+	[SQL_LEASE_PICK] = LEASABLE,
+	[SQL_LEASE_TAKE] =
+	"UPDATE events SET lease_id = ?3, visible_at = ?4, "
+	"delivery_count = delivery_count + 1 WHERE tenant = ?1 AND id = ?2",
+	[SQL_DEAD_LETTER] =
+	"UPDATE events SET dead_at = ?3, lease_id = NULL, visible_at = NULL "
+	"WHERE tenant = ?1 AND id = ?2",
+	[SQL_NEXT_VISIBLE] =
+	"SELECT min(visible_at) FROM events WHERE tenant = ?1 AND " OPEN
+	" AND visible_at > ?2",
+	[SQL_EXTEND] = "UPDATE events SET visible_at = ?5 WHERE " LIVE_LEASE,
+	[SQL_RELEASE] =
+	"UPDATE events SET lease_id = NULL, visible_at = ?5 WHERE " LIVE_LEASE,
+	[SQL_REDRIVE] =
+	"UPDATE events SET dead_at = NULL, delivery_count = 0, "
+	"lease_id = NULL, visible_at = NULL "
+	"WHERE tenant = ?1 AND id = ?2 AND " DEAD,
+	[SQL_COPY_EVENTS] =
+	"SELECT id, tenant, created_at, source, type, topic, payload, "
+	"acked_at, delivery_count, lease_id, visible_at, dead_at "
+	"FROM events ORDER BY seq",
+	[SQL_COPY_IDEM] =
+	"SELECT tenant, key, body_hash, event_id, created_at, expires_at "
+	"FROM idempotency_keys",
+	[SQL_COPY_TOKENS] =
+	"SELECT token, tenant, name, created_at FROM webhook_tokens",
+};

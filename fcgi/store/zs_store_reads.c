@@ -1,0 +1,223 @@
+/*
+ * zs_store: the change sequence, stats and webhook tokens, written once
+ * over the driver (zs_db.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/zs_db.h"
+#include "util/zs_time.h"
+
+enum zs_store_rc
+zs_store_data_version(int64_t *version)
+{
+	return zs_db_one_int(SQL_DATA_VERSION, version);
+}
+
+enum zs_store_rc
+zs_store_last_change(int64_t *seq)
+{
+	return zs_db_one_int(SQL_LAST_CHANGE, seq);
+}
+
+/* Reads the current row of s into c; 0 when the row is to be skipped. */
+static int
+read_change(enum zs_sql s, struct zs_change *c)
+{
+	static const char *const kinds[ZS_CHANGE__MAX] = {
+		"created", "acknowledged", "deleted", "leased", "released",
+		"dead_lettered", "redriven",
+	};
+	const char	*kind;
+	int		 k;
+
+	memset(c, 0, sizeof(*c));
+	c->seq = zs_db->col_int(s, 0);
+	kind = zs_db->col_text(s, 1, NULL);
+	for (k = 0; k < ZS_CHANGE__MAX; k++)
+		if (kind != NULL && strcmp(kind, kinds[k]) == 0)
+			break;
+	if (k == ZS_CHANGE__MAX)
+		return 0;	/* the CHECK constraint forbids this */
+	c->kind = (enum zs_change_kind)k;
+	c->tenant = zs_db->col_text(s, 2, NULL);
+	c->event_id = zs_db->col_text(s, 3, NULL);
+	c->at = zs_db->col_int(s, 4);
+	c->source = zs_db->col_text(s, 5, NULL);
+	c->type = zs_db->col_text(s, 6, NULL);
+	c->topic = zs_db->col_text(s, 7, NULL);
+	c->until = zs_db_int_or(s, 10, -1);
+	c->deliveries = zs_db_int_or(s, 11, -1);
+	if (c->kind == ZS_CHANGE_CREATED && !zs_db->is_null(s, 9)) {
+		c->has_event = 1;
+		snprintf(c->event.id, sizeof(c->event.id), "%s",
+		    c->event_id ? c->event_id : "");
+		c->event.created_ms = zs_db->col_int(s, 8);
+		c->event.acked_ms = -1;
+		c->event.status = ZS_STATUS_PENDING;
+		c->event.lease_expires_ms = -1;
+		c->event.visible_ms = -1;
+		c->event.dead_ms = -1;
+		c->event.source = c->source;
+		c->event.type = c->type;
+		c->event.topic = c->topic;
+		c->event.payload = zs_db->col_text(s, 9,
+		    &c->event.payload_len);
+	}
+	return c->tenant != NULL && c->event_id != NULL;
+}
+
+enum zs_store_rc
+zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
+    zs_change_fn fn, void *arg, long *n)
+{
+	enum zs_sql		 s = tenant ? SQL_CHANGES_TENANT :
+				    SQL_CHANGES_ALL;
+	enum zs_store_rc	 rc;
+	struct zs_change	 c;
+	int			 row;
+
+	*n = 0;
+	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
+		return rc;
+	zs_db->reset(s);
+	zs_db->bind_int(s, 1, after);
+	zs_db->bind_int(s, 2, upto);
+	zs_db->bind_int(s, 3, limit);
+	if (tenant != NULL)
+		zs_db_str(s, 4, tenant);
+	while ((rc = zs_db->step(s, &row)) == ZS_STORE_OK && row) {
+		if (!read_change(s, &c))
+			continue;
+		fn(&c, arg);
+		(*n)++;
+	}
+	zs_db->done(s);
+	return rc;
+}
+
+/* Runs stats statement s for tenant (and v, when >= 0), at its first row
+ * (*row 0: none). The caller reads on and ends it with done. */
+static enum zs_store_rc
+stats_query(enum zs_sql s, const char *tenant, int64_t v, int *row)
+{
+	zs_db->reset(s);
+	zs_db_str(s, 1, tenant);
+	if (v >= 0)
+		zs_db->bind_int(s, 2, v);
+	return zs_db->step(s, row);
+}
+
+/* Reads the stats statements inside the open read transaction. */
+static enum zs_store_rc
+stats_read(const char *tenant, int64_t now, struct zs_stats *st)
+{
+	enum zs_store_rc	 rc;
+	const char		*name;
+	int64_t			 m;
+	int			 row;
+
+	if ((rc = stats_query(SQL_STATS_TOTALS, tenant, -1, &row)) ==
+	    ZS_STORE_OK && row) {
+		st->pending = zs_db->col_int(SQL_STATS_TOTALS, 0);
+		st->acknowledged = zs_db->col_int(SQL_STATS_TOTALS, 1);
+		st->dead = zs_db->col_int(SQL_STATS_TOTALS, 2);
+	}
+	zs_db->done(SQL_STATS_TOTALS);
+	if (rc != ZS_STORE_OK)
+		return rc;
+
+	if ((rc = stats_query(SQL_STATS_LEASED, tenant, now, &row)) ==
+	    ZS_STORE_OK && row) {
+		st->leased = zs_db->col_int(SQL_STATS_LEASED, 0);
+		st->pending -= st->leased;	/* source_counts cannot see time */
+	}
+	zs_db->done(SQL_STATS_LEASED);
+	if (rc != ZS_STORE_OK)
+		return rc;
+
+	rc = stats_query(SQL_STATS_SOURCES, tenant, ZS_STATS_SOURCES, &row);
+	while (rc == ZS_STORE_OK && row && st->nsources < ZS_STATS_SOURCES) {
+		name = zs_db->col_text(SQL_STATS_SOURCES, 0, NULL);
+		snprintf(st->sources[st->nsources].name,
+		    sizeof(st->sources[0].name), "%s", name ? name : "");
+		st->sources[st->nsources].given = name != NULL && *name;
+		st->sources[st->nsources].count =
+		    zs_db->col_int(SQL_STATS_SOURCES, 1);
+		st->nsources++;
+		rc = zs_db->step(SQL_STATS_SOURCES, &row);
+	}
+	zs_db->done(SQL_STATS_SOURCES);
+	if (rc != ZS_STORE_OK)
+		return rc;
+
+	rc = stats_query(SQL_STATS_MINUTES, tenant, st->first_minute_ms, &row);
+	while (rc == ZS_STORE_OK && row) {
+		m = zs_db->col_int(SQL_STATS_MINUTES, 0) -
+		    st->first_minute_ms / 60000;
+		if (m >= 0 && m < ZS_STATS_MINUTES)
+			st->per_minute[m] = zs_db->col_int(SQL_STATS_MINUTES,
+			    1);
+		rc = zs_db->step(SQL_STATS_MINUTES, &row);
+	}
+	zs_db->done(SQL_STATS_MINUTES);
+	return rc;
+}
+
+enum zs_store_rc
+zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
+{
+	enum zs_store_rc	 rc;
+
+	memset(st, 0, sizeof(*st));
+	st->first_minute_ms = (now_ms / 60000 - (ZS_STATS_MINUTES - 1)) *
+	    60000;
+	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
+		return rc;
+	/* One snapshot, so the figures agree with each other. */
+	if ((rc = zs_db->begin(ZS_TX_READ)) != ZS_STORE_OK)
+		return rc;
+	rc = stats_read(tenant, now_ms, st);
+	return zs_db->rollback(rc);	/* a read: nothing to commit */
+}
+
+/* ---- Webhook tokens -------------------------------------------------- */
+
+enum zs_store_rc
+zs_store_tokens(zs_token_fn fn, void *arg)
+{
+	enum zs_store_rc	 rc;
+	const char		*tenant, *name, *token;
+	int			 row;
+
+	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
+		return rc;
+	zs_db->reset(SQL_TOKENS_ALL);
+	while ((rc = zs_db->step(SQL_TOKENS_ALL, &row)) == ZS_STORE_OK &&
+	    row) {
+		tenant = zs_db->col_text(SQL_TOKENS_ALL, 0, NULL);
+		name = zs_db->col_text(SQL_TOKENS_ALL, 1, NULL);
+		token = zs_db->col_text(SQL_TOKENS_ALL, 2, NULL);
+		if (tenant != NULL && name != NULL && token != NULL)
+			fn(tenant, name, token, arg);
+	}
+	zs_db->done(SQL_TOKENS_ALL);
+	return rc;
+}
+
+enum zs_store_rc
+zs_store_token_put(const char *tenant, const char *name, const char *token,
+    int replace)
+{
+	enum zs_sql		 s = replace ? SQL_TOKEN_SET : SQL_TOKEN_ADD;
+	enum zs_store_rc	 rc;
+
+	if ((rc = zs_db_begin()) != ZS_STORE_OK)
+		return rc;
+	zs_db->reset(s);
+	zs_db_str(s, 1, tenant);
+	zs_db_str(s, 2, name);
+	zs_db_str(s, 3, token);
+	zs_db->bind_int(s, 4, zs_time_now_ms());
+	return zs_db_end(zs_db_run(s));
+}
