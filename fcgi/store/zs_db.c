@@ -11,6 +11,41 @@
 #include "store/zs_db.h"
 #include "util/zs_log.h"
 
+const struct zs_driver *zs_db = &zs_sqlite_driver;
+
+/* The settings the store was opened with. */
+static const struct zs_config	*db_cfg;
+
+const struct zs_driver *
+zs_db_driver(const struct zs_config *cfg)
+{
+	return cfg->backend == ZS_BACKEND_POSTGRES ? &zs_pg_driver :
+	    &zs_sqlite_driver;
+}
+
+void
+zs_db_select(const struct zs_config *cfg)
+{
+	db_cfg = cfg;
+	zs_db = zs_db_driver(cfg);
+}
+
+const struct zs_config *
+zs_db_cfg(void)
+{
+	return db_cfg;
+}
+
+enum zs_store_rc
+zs_db_ensure_open(void)
+{
+	if (zs_db->usable())
+		return ZS_STORE_OK;
+	if (db_cfg == NULL)
+		return ZS_STORE_UNAVAILABLE;
+	return zs_db->open(db_cfg);
+}
+
 void
 zs_db_str(enum zs_sql s, int i, const char *str)
 {

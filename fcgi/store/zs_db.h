@@ -99,6 +99,10 @@ extern const struct zs_driver zs_pg_driver;	/* store/postgres/ */
 /* The driver in use: SQLite's until a store is opened. */
 extern const struct zs_driver *zs_db;
 
+/* The driver cfg asks for, opened or not (migrations, checks). */
+const struct zs_driver *zs_db_driver(const struct zs_config *cfg);
+/* Makes the driver cfg asks for the one in use (zs_store_open). */
+void		 zs_db_select(const struct zs_config *cfg);
 /* The settings the store was opened with (NULL before). */
 const struct zs_config *zs_db_cfg(void);
 /* Opens the store again if a past failure closed it. */

@@ -8,36 +8,8 @@
 
 #include "store/zs_db.h"
 
-const struct zs_driver *zs_db = &zs_sqlite_driver;
-
 /* Serialises the threads of one process on its one connection. */
 static pthread_mutex_t		 store_lock = PTHREAD_MUTEX_INITIALIZER;
-/* The settings the store was opened with. */
-static const struct zs_config	*store_cfg;
-
-/* The driver the settings ask for. */
-static const struct zs_driver *
-driver(const struct zs_config *cfg)
-{
-	return cfg->backend == ZS_BACKEND_POSTGRES ? &zs_pg_driver :
-	    &zs_sqlite_driver;
-}
-
-const struct zs_config *
-zs_db_cfg(void)
-{
-	return store_cfg;
-}
-
-enum zs_store_rc
-zs_db_ensure_open(void)
-{
-	if (zs_db->usable())
-		return ZS_STORE_OK;
-	if (store_cfg == NULL)
-		return ZS_STORE_UNAVAILABLE;
-	return zs_db->open(store_cfg);
-}
 
 void
 zs_store_lock(void)
@@ -54,8 +26,7 @@ zs_store_unlock(void)
 enum zs_store_rc
 zs_store_open(const struct zs_config *cfg)
 {
-	store_cfg = cfg;
-	zs_db = driver(cfg);
+	zs_db_select(cfg);
 	return zs_db->open(cfg);
 }
 
@@ -85,7 +56,7 @@ enum zs_store_rc
 zs_store_migrate(const struct zs_config *cfg, const char *dir, int *from,
     int *to)
 {
-	return driver(cfg)->migrate(cfg, dir, from, to);
+	return zs_db_driver(cfg)->migrate(cfg, dir, from, to);
 }
 
 enum zs_store_rc
@@ -93,20 +64,20 @@ zs_store_check(const struct zs_config *cfg, char *report, size_t size)
 {
 	if (size > 0)
 		*report = '\0';
-	return driver(cfg)->check(cfg, report, size);
+	return zs_db_driver(cfg)->check(cfg, report, size);
 }
 
 int
 zs_store_keeps_buckets(const struct zs_config *cfg)
 {
-	return driver(cfg)->rate_take != NULL;
+	return zs_db_driver(cfg)->rate_take != NULL;
 }
 
 enum zs_store_rc
 zs_store_rate_take(const struct zs_config *cfg, const char *bucket,
     long cap, int64_t now_ms, double *tokens, int *allowed)
 {
-	const struct zs_driver	*d = driver(cfg);
+	const struct zs_driver	*d = zs_db_driver(cfg);
 
 	if (d->rate_take == NULL)
 		return ZS_STORE_ERROR;
