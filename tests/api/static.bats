@@ -7,7 +7,7 @@
 
 # The values docs/deployment.md explains; the three configurations must
 # say the same (the last test).
-CSP="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+CSP="default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 declare -gA WANT=(
 	[content-security-policy]=$CSP
 	[x-frame-options]=DENY
