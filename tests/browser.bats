@@ -18,7 +18,7 @@ setup_file() {
 		{ echo "www/vendor is missing: run make vendor" >&2; return 1; }
 	mkdir -p "$ZS_OUTPUT"
 	# one tenant per test, so counts seen by one are not moved by another
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks,br_lease=br_lease
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks,br_lease=br_lease,br_csp=br_csp
 	export RATE_LIMIT_PER_MINUTE=1000000
 	# an event's second lease dead-letters it (lease.mjs, themes.mjs)
 	export MAX_DELIVERIES=1
@@ -135,4 +135,8 @@ wait_file() {
 	[ -f "$BATS_TEST_DIRNAME/../www/docs/index.html" ] ||
 		skip "www/docs/index.html is not there yet"
 	browser docs br_docs
+}
+
+@test "the dashboard and /docs come with the Content-Security-Policy and pass it: no violation while they are used" {
+	browser csp br_csp
 }

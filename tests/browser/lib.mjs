@@ -37,13 +37,28 @@ export function launch() {
 	});
 }
 
-// Watches a page for console errors, uncaught exceptions, failed requests
-// and HTTP errors. `allow(text)` may excuse an expected one.
+// Reports every Content-Security-Policy violation of a page as a console
+// error "CSP violation: ..." (watch() then counts it): Chromium logs most
+// of them itself, the event names the directive and the blocked source.
+// Installed in each context by open(); cspWatch(context) for others.
+export async function cspWatch(context) {
+	await context.addInitScript(() => {
+		document.addEventListener("securitypolicyviolation", (e) => {
+			console.error(`CSP violation: ${e.violatedDirective} refused ${e.blockedURI || "(inline)"}` +
+				` at ${e.sourceFile || e.documentURI}:${e.lineNumber}${e.sample ? ` "${e.sample}"` : ""}`);
+		}, true);
+	});
+}
+
+// Watches a page for console errors (a CSP violation among them: a
+// warning or any message naming the policy counts too), uncaught
+// exceptions, failed requests and HTTP errors. `allow(text)` may excuse
+// an expected one.
 export function watch(page, allow = () => false) {
 	const problems = [];
 	const add = (p) => { if (!allow(p)) problems.push(p); };
 	page.on("console", (m) => {
-		if (m.type() !== "error") return;
+		if (m.type() !== "error" && !/Content Security Policy|CSP violation/i.test(m.text())) return;
 		const where = m.location() && m.location().url;
 		add(`console error: ${m.text()}${where ? ` (${where})` : ""}`);
 	});
@@ -64,6 +79,7 @@ export function watch(page, allow = () => false) {
 // localStorage (as if typed once), or none.
 export async function open(browser, { key = KEY, viewport = { width: 1280, height: 800 }, colorScheme = "light", allow, path = "/", permissions = [], routes = [] } = {}) {
 	const context = await browser.newContext({ viewport, colorScheme, permissions });
+	await cspWatch(context);
 	// routes: [[url pattern, handler]], in place before the page loads
 	for (const [pattern, handler] of routes) await context.route(pattern, handler);
 	if (key) {

@@ -21,6 +21,9 @@
 		persistAuthorization: true,
 		tryItOutEnabled: false,
 		displayRequestDuration: true,
-		defaultModelsExpandDepth: 1
+		defaultModelsExpandDepth: 1,
+		// no badge from validator.swagger.io: it would send the spec's URL
+		// there, and the page's CSP (img-src 'self' data:) refuses it anyway
+		validatorUrl: null
 	});
 }());

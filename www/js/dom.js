@@ -2,7 +2,7 @@
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
-// h("li", {class: "x", dataset: {id: "1"}, onclick: fn}, "text", child...)
+// h("li", {class: "x", dataset: {id: "1"}, style: {width: "5%"}, onclick: fn}, "text", child...)
 export function h(tag, attrs = {}, ...children) {
 	const el = document.createElement(tag);
 	for (const [k, v] of Object.entries(attrs || {})) {
@@ -11,6 +11,9 @@ export function h(tag, attrs = {}, ...children) {
 		else if (k === "dataset") Object.assign(el.dataset, v);
 		else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
 		else if (k === "text") el.textContent = v;
+		// styles through the CSSOM, never a style attribute: the page's
+		// Content-Security-Policy (style-src 'self') refuses those
+		else if (k === "style") Object.assign(el.style, v);
 		else el.setAttribute(k, v === true ? "" : String(v));
 	}
 	for (const c of children.flat()) {

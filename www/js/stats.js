@@ -125,7 +125,7 @@ export class Stats {
 				name,
 				h("span", { class: "source-count" }, formatNumber(s.count)),
 				h("span", { class: "source-bar", "aria-hidden": "true" },
-					h("span", { style: `width: ${Math.max(2, (s.count / max) * 100).toFixed(1)}%` })));
+					h("span", { style: { width: `${Math.max(2, (s.count / max) * 100).toFixed(1)}%` } })));
 		}));
 	}
 
