@@ -2,18 +2,9 @@
 # The README's curl examples work as pasted (against a test server instead
 # of make dev's port 8000).
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
+load ../helpers/suite
 
 @test "every curl example in the README succeeds, in order" {
-	load ../helpers/api
 	{
 		# every example must answer 2xx: curl fails the script otherwise
 		echo 'curl() { command curl -sS --fail-with-body "$@"; }'
