@@ -5,6 +5,7 @@
 load ../helpers/suite
 
 @test "every curl example in the README succeeds, in order" {
+	load ../helpers/api
 	{
 		# every example must answer 2xx: curl fails the script otherwise
 		echo 'curl() { command curl -sS --fail-with-body "$@"; }'
