@@ -5,8 +5,9 @@
 # non-zero with a one-line reason. Screenshots go to tests/output/.
 # Needs: /usr/bin/chromium, node_modules (npm ci), www/vendor (make vendor).
 
+load helpers/suite
+
 setup_file() {
-	load helpers/api
 	export ZS_BIN=${ZS_BIN:-$BATS_TEST_DIRNAME/../build/bin}
 	export ZS_OUTPUT=$BATS_TEST_DIRNAME/output
 	local root=$BATS_TEST_DIRNAME/..
@@ -24,15 +25,6 @@ setup_file() {
 	export MAX_DELIVERIES=1
 	export WEBHOOK_SOURCES="gh:br_hooks:github:browser-secret:engineering;pay:br_hooks:stripe:whsec_browser"
 	zs_start
-}
-
-teardown_file() {
-	load helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load helpers/api
 }
 
 # browser SCRIPT KEY: runs tests/browser/SCRIPT.mjs with that API key.

@@ -4,17 +4,12 @@
 # unit's own command lines. (The API files run against each server from
 # tests/run-all; this file covers what only a deployment has.)
 
+load helpers/suite
+load helpers/stream
+
+# each test starts its own server
 setup_file() {
 	export ZS_BIN=${ZS_BIN:-$BATS_TEST_DIRNAME/../build/bin}
-}
-
-teardown_file() {
-	load helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load helpers/api
 }
 
 @test "under Apache CGI a stream ends after STREAM_CGI_SECONDS with its Last-Event-ID, and resuming from it misses nothing" {
@@ -50,8 +45,7 @@ setup() {
 	c=$!
 	sleep 0.5
 	id=$(new_event)
-	for i in $(seq 1 50); do grep -q "$id" "$s" && break; sleep 0.1; done
-	grep -q "$id" "$s"
+	wait_for "$s" "$id"
 	kill -0 "$c"	# still open: it was not buffered until the end
 	kill "$c"
 	zs_stop

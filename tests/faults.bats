@@ -4,8 +4,9 @@
 # nothing answered 201 is lost, and service comes back when the fault goes.
 # Needs root (it mounts a small tmpfs), as CI and make test have.
 
+load helpers/api
+
 setup_file() {
-	load helpers/api
 	export FAULT_DIR=$(mktemp -d /tmp/zs-fault.XXXXXX)
 	mount -t tmpfs -o size=3m tmpfs "$FAULT_DIR"
 	export ZS_DATABASE_PATH=$FAULT_DIR/events.db DB_BUSY_TIMEOUT_MS=500
@@ -13,14 +14,9 @@ setup_file() {
 }
 
 teardown_file() {
-	load helpers/api
 	zs_stop_all
 	umount "$FAULT_DIR" 2>/dev/null || umount -l "$FAULT_DIR" 2>/dev/null || :
 	rm -rf "$FAULT_DIR"
-}
-
-setup() {
-	load helpers/api
 }
 
 @test "a full disk answers 503 UNAVAILABLE, loses no 201, and recovers when space returns" {

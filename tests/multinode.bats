@@ -3,22 +3,15 @@
 # ports) sharing one PostgreSQL database: the stream, Last-Event-ID
 # replay, leases, the rate limit and a killed node, across nodes.
 
+load helpers/suite
+load helpers/stream
+
 setup_file() {
-	load helpers/api
 	export STORAGE_BACKEND=postgres
 	zs_start
 	export N1_URL=$ZS_URL N1_PID=$ZS_LIGHTTPD_PID
 	ZS_DATABASE_URL=$DATABASE_URL zs_start
 	export N2_URL=$ZS_URL N2_PID=$ZS_LIGHTTPD_PID
-}
-
-teardown_file() {
-	load helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load helpers/api
 }
 
 teardown() {
@@ -33,20 +26,9 @@ post() {
 		-d "{\"topic\":\"$2\",\"payload\":{}}" | jq -r .id
 }
 
-# wait_for FILE TEXT: waits up to 5 s until TEXT is in FILE.
-wait_for() {
-	local i
-	for i in $(seq 1 50); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 @test "an event posted to node 1 arrives on a stream held open on node 2" {
 	out=$BATS_TEST_TMPDIR/stream
-	curl -sN "$N2_URL/inbox/stream?api_key=$KEY_A&topic=across" >"$out" &
-	wait_for "$out" 'retry: 3000'
+	open_stream "$out" "$N2_URL/inbox/stream?api_key=$KEY_A&topic=across"
 	id=$(post "$N1_URL" across)
 	[ -n "$id" ] && [ "$id" != null ]
 	wait_for "$out" "$id"
@@ -55,9 +37,8 @@ wait_for() {
 
 @test "a stream reconnecting to the other node with Last-Event-ID misses nothing" {
 	out=$BATS_TEST_TMPDIR/first
-	curl -sN "$N1_URL/inbox/stream?api_key=$KEY_A&topic=replay" >"$out" &
-	pid=$!
-	wait_for "$out" 'retry: 3000'
+	open_stream "$out" "$N1_URL/inbox/stream?api_key=$KEY_A&topic=replay"
+	pid=$LAST_STREAM
 	for i in 1 2 3; do echo "$(post "$N1_URL" replay)"; done >"$BATS_TEST_TMPDIR/before"
 	wait_for "$out" "$(tail -n 1 "$BATS_TEST_TMPDIR/before")"
 	kill "$pid"

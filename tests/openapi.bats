@@ -7,8 +7,9 @@
 
 HOOK_SECRET=openapi-secret
 
+load helpers/suite
+
 setup_file() {
-	load helpers/api
 	export ZS_BIN=${ZS_BIN:-$ZS_ROOT/build/bin}
 	export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 	export SPEC_YAML=$ZS_ROOT/www/openapi.yaml
@@ -27,13 +28,7 @@ setup_file() {
 	zs_start
 }
 
-teardown_file() {
-	load helpers/api
-	zs_stop_all
-}
-
 setup() {
-	load helpers/api
 	cd "$ZS_ROOT"
 }
 

@@ -3,19 +3,12 @@
 # move of a SQLite inbox with zs-admin copy-to-postgres, and the backend's
 # memory under valgrind. (tests/api runs the whole API on it too.)
 
+load helpers/suite
+load helpers/stream
+
 setup_file() {
-	load helpers/api
 	export STORAGE_BACKEND=postgres
 	zs_start
-}
-
-teardown_file() {
-	load helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load helpers/api
 }
 
 teardown() {
@@ -99,8 +92,7 @@ teardown() {
 	[[ "$codes" == *" 201 201" ]]
 	# the stream's listener came back too: the newest event arrived
 	id=$(jq -r .id <<<"$body")
-	for i in $(seq 1 50); do grep -q "$id" "$out" && break; sleep 0.1; done
-	grep -q "$id" "$out"
+	wait_for "$out" "$id"
 }
 
 @test "a server that is down answers 503, and service resumes when it is back" {

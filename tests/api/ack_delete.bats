@@ -1,19 +1,7 @@
 #!/usr/bin/env bats
 # Acknowledging (one and in batches) and deleting events.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-}
+load ../helpers/suite
 
 @test "acknowledging answers 200 with id, status and acked_at" {
 	id=$(new_event)

@@ -1,19 +1,7 @@
 #!/usr/bin/env bats
 # POST /events: what is accepted, what comes back, and every refusal.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-}
+load ../helpers/suite
 
 @test "a valid event is stored and answered 201 with id, received_at and Location" {
 	post_event '{"source":"billing","type":"invoice.paid","topic":"finance","payload":{"amount":4200}}'

@@ -8,8 +8,10 @@ GITHUB_SECRET="It's a Secret to Everybody"
 SHOPIFY_SECRET=shpss_test_shop
 STD_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 
+load ../helpers/suite
+load ../helpers/stream
+
 setup_file() {
-	load ../helpers/api
 	export WEBHOOK_SOURCES="stripe:tenant_a:stripe:$STRIPE_SECRET:payments;github:tenant_a:github:$GITHUB_SECRET:engineering;shop:tenant_a:shopify:$SHOPIFY_SECRET;std:tenant_a:standard:$STD_SECRET:std;open:tenant_b:none"
 	zs_start
 	# each source's URL, from the listing
@@ -22,19 +24,8 @@ setup_file() {
 	export TOK_open=$(jq -r '.sources[0].path' <<<"$body" | sed 's|^/hooks/||')
 }
 
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-	STREAMS=()
-}
-
 teardown() {
-	local p
-	for p in "${STREAMS[@]}"; do kill "$p" 2>/dev/null || :; done
+	close_streams
 }
 
 # hmac_hex KEY DATA / hmac_b64 KEY DATA: HMAC-SHA256 in hex or base64.
@@ -343,13 +334,11 @@ count() {
 
 @test "hook events appear in the inbox list and the live stream with their source and type" {
 	file=$BATS_TEST_TMPDIR/s
-	curl -sN -m 30 -o "$file" "$ZS_URL/inbox/stream?api_key=$KEY_A&source=github" &
-	STREAMS+=($!)
-	for i in $(seq 1 50); do grep -q '^retry: 3000' "$file" 2>/dev/null && break; sleep 0.1; done
+	open_stream "$file" "$ZS_URL/inbox/stream?api_key=$KEY_A&source=github"
 	github '{"action":"published","release":{"tag_name":"v1"}}' release gh-live
 	[ "$status_code" = 201 ]
 	id=$(jq -r .id <<<"$body")
-	for i in $(seq 1 50); do grep -q "\"id\":\"$id\"" "$file" && break; sleep 0.1; done
+	wait_for "$file" "\"id\":\"$id\""
 	line=$(grep "^data: .*\"id\":\"$id\"" "$file")
 	[ "$(sed 's/^data: //' <<<"$line" | jq -r '[.source, .type, .topic] | join(" ")')" = "github release.published engineering" ]
 	grep -B1 "\"id\":\"$id\"" "$file" | grep -q '^event: event.created'

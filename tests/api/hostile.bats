@@ -3,19 +3,7 @@
 # framing, oversized or broken headers, huge numbers, injection attempts.
 # Each answer is checked exactly, and the server must still answer after.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-}
+load ../helpers/suite
 
 # raw TEXT: sends TEXT as is on a new connection; prints the status line.
 raw() {

@@ -1,19 +1,11 @@
 #!/usr/bin/env bats
 # Authentication, routing, request ids, CORS and /health.
 
+load ../helpers/suite
+
 setup_file() {
-	load ../helpers/api
 	export CORS_ALLOWED_ORIGINS="https://app.example.com, http://localhost:3000"
 	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
 }
 
 @test "a missing key is 401 with WWW-Authenticate: Bearer" {

@@ -1,18 +1,9 @@
 #!/usr/bin/env bats
 # Idempotency-Key / X-Idempotency-Key on POST /events.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
+load ../helpers/suite
 
 setup() {
-	load ../helpers/api
 	key="k-$BATS_TEST_NUMBER-$RANDOM"
 }
 

@@ -1,19 +1,7 @@
 #!/usr/bin/env bats
 # GET /inbox and GET /inbox/{id}: listing, filters, order and cursors.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-}
+load ../helpers/suite
 
 @test "an empty inbox lists no events and a null cursor" {
 	req_b GET /inbox

@@ -3,18 +3,10 @@
 # long polling. Each test uses its own topic so tests do not see each
 # other's events.
 
+load ../helpers/suite
+
 setup_file() {
-	load ../helpers/api
 	MAX_DELIVERIES=3 zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
 }
 
 # lease JSON: POST /inbox/lease as tenant A.

@@ -1,19 +1,11 @@
 #!/usr/bin/env bats
 # The per-key token bucket, shared by every responder process.
 
+load ../helpers/suite
+
 setup_file() {
-	load ../helpers/api
 	export RATE_LIMIT_PER_MINUTE=10 ZS_PROCS=4
 	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
 }
 
 # burst KEY N: N concurrent GET /inbox; prints "status count" lines.

@@ -2,15 +2,7 @@
 # The curl examples of the README's tour and of docs/api.md work as pasted
 # (against a test server instead of make dev's port 8000).
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
+load ../helpers/suite
 
 # run_examples FILE FROM TO: runs the ```sh blocks of FILE between the
 # heading line FROM and the heading line TO, in order, as one script, and

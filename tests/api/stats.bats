@@ -1,19 +1,7 @@
 #!/usr/bin/env bats
 # GET /stats: counts and the last hour per minute, per tenant.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-}
+load ../helpers/suite
 
 # stats KEY: GET /stats with that key; leaves $body.
 stats() { req GET /stats -H "X-API-Key: $1"; [ "$status_code" = 200 ]; }

@@ -1,19 +1,11 @@
 #!/usr/bin/env bats
 # Storage: WAL, bounded busy waits, an unavailable database, and crashes.
 
+load ../helpers/suite
+
 setup_file() {
-	load ../helpers/api
 	export DB_BUSY_TIMEOUT_MS=300
 	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
 }
 
 @test "the database is in WAL mode at the current schema version" {

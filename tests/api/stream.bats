@@ -1,53 +1,16 @@
 #!/usr/bin/env bats
 # GET /inbox/stream: Server-Sent Events, live and replayed.
 
+load ../helpers/suite
+load ../helpers/stream
+
 setup_file() {
-	load ../helpers/api
 	export STREAM_PING_SECONDS=1
 	zs_start
 }
 
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
-
-setup() {
-	load ../helpers/api
-	STREAMS=()
-}
-
 teardown() {
-	local p
-	for p in "${STREAMS[@]}"; do kill "$p" 2>/dev/null || :; done
-}
-
-# open_stream FILE [curl args...]: starts curl -N on the stream in the
-# background, writing the body to FILE and the headers to FILE.head.
-open_stream() {
-	local file=$1
-	shift
-	curl -sN -m 60 -D "$file.head" -o "$file" "$@" &
-	STREAMS+=($!)
-	LAST_STREAM=$!
-	# wait until the stream is open (its first line arrived)
-	for i in $(seq 1 50); do
-		grep -q '^retry: 3000' "$file" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# wait_for FILE TEXT [COUNT]: waits up to 5 s until TEXT appears COUNT times.
-wait_for() {
-	local n=${3:-1} i
-	for i in $(seq 1 50); do
-		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -ge "$n" ] && return 0
-		sleep 0.1
-	done
-	echo "waited for '$2' x$n in $1:" >&2
-	cat "$1" >&2
-	return 1
+	close_streams
 }
 
 # last_seq: the newest change number (for Last-Event-ID).

@@ -2,18 +2,9 @@
 # Tenant isolation: tenant B can read, acknowledge or delete none of A's
 # events, and gets 404 (never 403) for A's ids.
 
-setup_file() {
-	load ../helpers/api
-	zs_start
-}
-
-teardown_file() {
-	load ../helpers/api
-	zs_stop_all
-}
+load ../helpers/suite
 
 setup() {
-	load ../helpers/api
 	id=$(new_event '{"topic":"secret","payload":{"owner":"a"}}')
 }
 
