@@ -17,22 +17,35 @@
 #include "util/zs_time.h"
 
 #define REPLAY_BATCH	 500		/* changes read per replay query */
+#define REPLAY_CHUNK	 (1024 * 1024)	/* bytes of frames sent at once */
 
-/* Collects replayed frames (a zs_change_fn). */
+/*
+ * Collects replayed frames (a zs_change_fn) until REPLAY_CHUNK bytes are
+ * buffered; the change that would go past stays for the next query. So a
+ * stream holds one chunk and at most one more frame (an event is capped
+ * at MAX_PAYLOAD_BYTES), whatever the payloads, and no frame is ever cut
+ * short or skipped.
+ */
 struct replay {
 	const struct zs_sse_filter	*filter;
 	struct zs_buf			 out;	/* frames to send */
-	int64_t				 last;	/* last seq read */
+	int64_t				 last;	/* last seq taken */
+	int				 full;	/* stopped at REPLAY_CHUNK */
 };
 
-static void
+static int
 replay_one(const struct zs_change *c, void *arg)
 {
 	struct replay	*r = arg;
 
+	if (r->out.len >= REPLAY_CHUNK) {
+		r->full = 1;
+		return 1;
+	}
 	r->last = c->seq;
 	if (zs_sse_match(r->filter, c->tenant, c->source, c->type, c->topic))
 		zs_sse_frame(&r->out, c);
+	return 0;
 }
 
 /* Sends what is buffered; returns -1 once the client is gone. */
@@ -46,7 +59,7 @@ send_buf(struct zs_req *req, struct zs_buf *b)
 }
 
 /*
- * Replays this tenant's changes in (after, upto] in batches, without
+ * Replays this tenant's changes in (after, upto] in chunks, without
  * holding the store while writing. Returns 0 or -1 (client gone, or the
  * store failed: the client reconnects and replays again).
  */
@@ -64,15 +77,17 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 	r.last = after;
 	zs_buf_init(&r.out, 0);
 	while (r.last < upto) {
+		r.full = 0;
 		zs_store_lock();
 		rc = zs_store_changes(req->tenant, r.last, upto, REPLAY_BATCH,
 		    replay_one, &r, &n);
 		zs_store_unlock();
-		if (rc != ZS_STORE_OK || send_buf(req, &r.out) == -1) {
+		if (rc != ZS_STORE_OK || r.out.failed ||
+		    send_buf(req, &r.out) == -1) {
 			ret = -1;
 			break;
 		}
-		if (n < REPLAY_BATCH)
+		if (!r.full && n < REPLAY_BATCH)
 			break;
 	}
 	zs_buf_free(&r.out);

@@ -136,7 +136,9 @@ struct zs_change {
 	struct zs_event		 event;		/* created: as it was created */
 };
 
-typedef void (*zs_change_fn)(const struct zs_change *, void *arg);
+/* Takes one change; returns 0 to go on, nonzero to stop before it (the
+ * change is then not counted, and a later call can start from it). */
+typedef int (*zs_change_fn)(const struct zs_change *, void *arg);
 
 #define ZS_STATS_SOURCES	 50	/* sources listed, most events first */
 #define ZS_STATS_MINUTES	 60	/* minutes of per_minute, to now */
@@ -271,7 +273,8 @@ enum zs_store_rc zs_store_wait_change(long poll_ms);
 enum zs_store_rc zs_store_last_change(int64_t *seq);
 /*
  * Calls fn for up to limit changes with after < seq <= upto, oldest
- * first, of one tenant (or of all when tenant is NULL); *n counts them.
+ * first, of one tenant (or of all when tenant is NULL), until fn asks to
+ * stop; *n counts the changes fn took.
  */
 enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
 		    int64_t upto, long limit, zs_change_fn fn, void *arg,

@@ -89,7 +89,8 @@ zs_store_changes(const char *tenant, int64_t after, int64_t upto, long limit,
 	while ((rc = zs_db->step(s, &row)) == ZS_STORE_OK && row) {
 		if (!read_change(s, &c))
 			continue;
-		fn(&c, arg);
+		if (fn(&c, arg) != 0)
+			break;
 		(*n)++;
 	}
 	zs_db->done(s);

@@ -54,7 +54,7 @@ frame_clear(struct frame *f)
  * Adds one change (a zs_change_fn). The frame and the head move together
  * under the lock, so zs_hub_now() never sees one without the other.
  */
-static void
+static int
 add_change(const struct zs_change *c, void *arg)
 {
 	struct zs_buf	 b;
@@ -81,6 +81,7 @@ add_change(const struct zs_change *c, void *arg)
 	hub.head = c->seq;
 	pthread_mutex_unlock(&hub.lock);
 	zs_buf_free(&b);
+	return 0;
 }
 
 /* Reads every change past the head; returns how many frames came. */

@@ -27,11 +27,9 @@ run_examples() {
 }
 
 @test "every curl example of the README's tour succeeds, in order" {
-	load ../helpers/api
 	run_examples README.md "## A five-minute tour" "## The dashboard"
 }
 
 @test "every curl example of docs/api.md succeeds, in order" {
-	load ../helpers/api
 	run_examples docs/api.md "## The API by example" "## Replies"
 }
