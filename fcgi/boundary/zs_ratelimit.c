@@ -12,9 +12,9 @@
 
 #include <openssl/evp.h>
 
-#include "util/zs_log.h"
 #include "boundary/zs_ratelimit.h"
 #include "store/zs_store.h"
+#include "util/zs_log.h"
 
 #define RL_MAGIC 0x5a53524cu	/* "ZSRL" */
 

@@ -7,8 +7,8 @@
 #ifndef ZS_REPLY_H
 #define ZS_REPLY_H
 
-#include "parse/zs_details.h"
 #include "boundary/zs_req.h"
+#include "parse/zs_details.h"
 #include "store/zs_store.h"
 #include "util/zs_buf.h"
 

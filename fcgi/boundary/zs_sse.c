@@ -1,8 +1,8 @@
 /* zs_sse: event-stream frames. See zs_sse.h. */
 #include <string.h>
 
-#include "parse/zs_event.h"
 #include "boundary/zs_sse.h"
+#include "parse/zs_event.h"
 #include "util/zs_time.h"
 
 /* Per change kind: the SSE event name, the status it leaves the event

@@ -2,8 +2,8 @@
 #ifndef ZS_SSE_H
 #define ZS_SSE_H
 
-#include "util/zs_buf.h"
 #include "store/zs_store.h"
+#include "util/zs_buf.h"
 
 /* What one stream wants to see. */
 struct zs_sse_filter {

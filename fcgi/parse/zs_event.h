@@ -2,8 +2,8 @@
 #ifndef ZS_EVENT_H
 #define ZS_EVENT_H
 
-#include "util/zs_buf.h"
 #include "store/zs_store.h"
+#include "util/zs_buf.h"
 
 #define ZS_VERSION "0.1.0"
 

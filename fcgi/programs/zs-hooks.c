@@ -19,8 +19,8 @@
 #include "boundary/zs_serve.h"
 #include "parse/zs_json.h"
 #include "parse/zs_query.h"
-#include "webhooks/zs_sig.h"
 #include "util/zs_time.h"
+#include "webhooks/zs_sig.h"
 #include "webhooks/zs_token.h"
 
 #define DELIVERY_ID_MAX	 200	/* characters of a usable delivery id */

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "boundary/zs_app.h"
+#include "boundary/zs_sse.h"
 #include "parse/zs_event.h"
 #include "parse/zs_fields.h"
-#include "threads/zs_hub.h"
 #include "parse/zs_query.h"
-#include "boundary/zs_sse.h"
+#include "threads/zs_hub.h"
 #include "util/zs_time.h"
 
 #define LEASE_THREADS		 64	/* per process: concurrent long polls */

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/zs_copy.h"
 #include "store/postgres/zs_pg.h"
 #include "store/sqlite/zs_sqlite.h"
+#include "store/zs_copy.h"
 
 #define COPY_COLS 12	/* columns of an event */
 

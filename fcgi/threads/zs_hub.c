@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/zs_store.h"
 #include "threads/zs_hub.h"
 #include "util/zs_log.h"
 #include "util/zs_time.h"
-#include "store/zs_store.h"
 
 #define RING_SIZE	 8192		/* frames kept for slow streams */
 #define BATCH		 500		/* changes read per query */

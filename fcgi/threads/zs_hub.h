@@ -16,9 +16,9 @@
 
 #include <stdint.h>
 
-#include "util/zs_buf.h"
-#include "parse/zs_config.h"
 #include "boundary/zs_sse.h"
+#include "parse/zs_config.h"
+#include "util/zs_buf.h"
 
 /* A stream's place in the ring. */
 struct zs_hub_pos {

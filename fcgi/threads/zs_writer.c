@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <time.h>
 
+#include "threads/zs_writer.h"
 #include "util/zs_log.h"
 #include "util/zs_time.h"
-#include "threads/zs_writer.h"
 
 #define PURGE_EVERY_S	 60	/* seconds between retention purges */
 #define PURGE_ROWS	 1000	/* rows one purge round removes at most */

@@ -4,8 +4,8 @@
 
 #include <openssl/evp.h>
 
-#include "webhooks/zs_source.h"
 #include "parse/zs_text.h"
+#include "webhooks/zs_source.h"
 
 const char *const zs_scheme_names[ZS_SCHEME__MAX] = {
 	"stripe", "github", "shopify", "standard", "none",

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "boundary/zs_auth.h"
+#include "boundary/zs_ratelimit.h"
 #include "parse/zs_config.h"
 #include "parse/zs_cursor.h"
 #include "parse/zs_event.h"
@@ -25,17 +26,16 @@
 #include "parse/zs_http.h"
 #include "parse/zs_json.h"
 #include "parse/zs_query.h"
-#include "boundary/zs_ratelimit.h"
-#include "webhooks/zs_sig.h"
-#include "webhooks/zs_source.h"
-#include "store/zs_store.h"
+#include "parse/zs_text.h"
 #include "store/postgres/zs_pg.h"
 #include "store/sqlite/zs_sqlite.h"
-#include "parse/zs_text.h"
-#include "util/zs_time.h"
-#include "webhooks/zs_token.h"
+#include "store/zs_store.h"
 #include "util/zs_random.h"
+#include "util/zs_time.h"
 #include "util/zs_ulid.h"
+#include "webhooks/zs_sig.h"
+#include "webhooks/zs_source.h"
+#include "webhooks/zs_token.h"
 
 /* ---- Harness ------------------------------------------------------------ */
 

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "util/zs_log.h"
 #include "store/postgres/zs_pg.h"
+#include "util/zs_log.h"
 #include "util/zs_time.h"
 
 #define WAKE_FALLBACK_MS 1000	/* longest wait without a notification */
