@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "parse/zs_http.h"
+#include "parse/zs_text.h"
 
 const char *const zs_method_names[ZS_METHOD__MAX] = {
 	"GET", "POST", "DELETE", "OPTIONS", "OTHER",
@@ -21,18 +22,6 @@ zs_http_method(const char *m)
 	return ZS_METHOD_OTHER;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 zs_http_path(const char *uri, char *out)
 {
@@ -45,8 +34,8 @@ zs_http_path(const char *uri, char *out)
 	for (; *uri != '\0' && *uri != '?'; uri++) {
 		c = *uri;
 		if (c == '%') {
-			if ((hi = hexval(uri[1])) < 0 ||
-			    (lo = hexval(uri[2])) < 0)
+			if ((hi = zs_text_hex(uri[1])) < 0 ||
+			    (lo = zs_text_hex(uri[2])) < 0)
 				return -1;
 			c = (char)(hi * 16 + lo);
 			if (c == '\0' || c == '/')

@@ -33,18 +33,6 @@ emit(struct scan *s, size_t from)
 	s->olen += s->pos - from;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads 4 hex digits at p; returns the value or -1. */
 static long
 hex4(const unsigned char *p)
@@ -53,7 +41,7 @@ hex4(const unsigned char *p)
 	int	 i, h;
 
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval(p[i])) < 0)
+		if ((h = zs_text_hex(p[i])) < 0)
 			return -1;
 		v = v * 16 + h;
 	}

@@ -6,6 +6,7 @@
 #include "parse/zs_cursor.h"
 #include "parse/zs_event.h"
 #include "parse/zs_query.h"
+#include "parse/zs_text.h"
 #include "util/zs_time.h"
 
 static void
@@ -13,18 +14,6 @@ set_err(struct zs_query_error *err, const char *field, const char *msg)
 {
 	snprintf(err->field, sizeof(err->field), "%s", field);
 	snprintf(err->message, sizeof(err->message), "%s", msg);
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -45,8 +34,8 @@ decode(const char *src, size_t n, char *dst, size_t cap)
 		else if (c == '%') {
 			if (i + 2 >= n)
 				return -1;
-			if ((hi = hexval(src[i + 1])) < 0 ||
-			    (lo = hexval(src[i + 2])) < 0)
+			if ((hi = zs_text_hex(src[i + 1])) < 0 ||
+			    (lo = zs_text_hex(src[i + 2])) < 0)
 				return -1;
 			c = (char)(hi * 16 + lo);
 			i += 2;

@@ -66,3 +66,15 @@ zs_text_strerror(enum zs_text_rc rc)
 
 	return (unsigned)rc < ZS_TEXT__MAX ? msg[rc] : "is invalid";
 }
+
+int
+zs_text_hex(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -26,4 +26,7 @@ enum zs_text_rc	 zs_text_check(const char *s, size_t len, size_t maxchars);
 /* "must not be empty", "must be at most 128 characters", ... */
 const char	*zs_text_strerror(enum zs_text_rc);
 
+/* The value of hexadecimal digit c (either case), or -1. */
+int	 zs_text_hex(unsigned char c);
+
 #endif
