@@ -100,9 +100,9 @@ $(O)/bin/zs-%: $(O)/obj/programs/zs-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(TESTBIN): tests/unit/zs_unit.c $(LIB)
+$(TESTBIN): $(wildcard tests/unit/*.c) tests/unit/zs_unit.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -Itests/unit $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS)
 
 # Header dependencies, written by the compiler (-MMD).
 -include $(LIB_O:.o=.d) $(PROGS:%=$(O)/obj/programs/%.d)
