@@ -341,6 +341,8 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    err, errsz) ||
 	    env_long("STREAM_MAX_CLIENTS", 1000, 1, 20000, &cfg->stream_max,
 	    err, errsz) ||
+	    env_long("STREAM_RING_BYTES", 8L * 1024 * 1024, 1024 * 1024,
+	    1024L * 1024 * 1024, &cfg->stream_ring_bytes, err, errsz) ||
 	    env_long("MAX_DELIVERIES", 5, 1, 1000, &cfg->max_deliveries,
 	    err, errsz) ||
 	    env_long("STREAM_CGI_SECONDS", 60, 1, 3600, &cfg->stream_cgi_s,

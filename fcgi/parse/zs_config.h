@@ -58,6 +58,8 @@ struct zs_config {
 	long			 stream_ping_s;	/* STREAM_PING_SECONDS */
 	long			 stream_poll_ms; /* STREAM_POLL_MS */
 	long			 stream_max;	/* STREAM_MAX_CLIENTS, per process */
+	long			 stream_ring_bytes; /* STREAM_RING_BYTES: frames
+						   the hub keeps, per process */
 	long			 stream_cgi_s;	/* STREAM_CGI_SECONDS: a stream's
 						   length under plain CGI */
 	long			 max_deliveries; /* MAX_DELIVERIES: leases

@@ -69,7 +69,7 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 {
 	struct replay		 r;
 	enum zs_store_rc	 rc;
-	long			 n;
+	long			 n, limit = REPLAY_BATCH;
 	int			 ret = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -79,7 +79,7 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 	while (r.last < upto) {
 		r.full = 0;
 		zs_store_lock();
-		rc = zs_store_changes(req->tenant, r.last, upto, REPLAY_BATCH,
+		rc = zs_store_changes(req->tenant, r.last, upto, limit,
 		    replay_one, &r, &n);
 		zs_store_unlock();
 		if (rc != ZS_STORE_OK || r.out.failed ||
@@ -87,8 +87,11 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 			ret = -1;
 			break;
 		}
-		if (!r.full && n < REPLAY_BATCH)
+		if (!r.full && n < limit)
 			break;
+		/* Changes this large: ask for about a chunk's worth next
+		 * time, not for rows that would only be read and dropped. */
+		limit = r.full ? n + 1 : REPLAY_BATCH;
 	}
 	zs_buf_free(&r.out);
 	return ret;

@@ -28,6 +28,8 @@ static struct {
 	pthread_cond_t		 added;		/* frames were added */
 	struct frame		 ring[RING_SIZE];
 	uint64_t		 count;		/* frames ever added */
+	uint64_t		 first;		/* counter of the oldest kept */
+	size_t			 bytes;		/* text of the frames kept */
 	int64_t			 head;		/* seq of the last change read */
 	const struct zs_config	*cfg;
 } hub = {
@@ -66,14 +68,28 @@ add_change(const struct zs_change *c, void *arg)
 	ok = zs_sse_frame(&b, c) == 0 && !b.failed;
 	pthread_mutex_lock(&hub.lock);
 	if (ok) {
+		/* Room first: at most RING_SIZE frames and about
+		 * STREAM_RING_BYTES of text, but always the newest frame. */
+		while (hub.first < hub.count &&
+		    (hub.count - hub.first >= RING_SIZE ||
+		    hub.bytes + b.len > (size_t)hub.cfg->stream_ring_bytes)) {
+			f = &hub.ring[hub.first % RING_SIZE];
+			hub.bytes -= f->len;
+			frame_clear(f);
+			hub.first++;
+		}
 		f = &hub.ring[hub.count % RING_SIZE];
 		frame_clear(f);
+		hub.bytes += b.len;
 		f->seq = c->seq;
 		strncpy(f->tenant, c->tenant, sizeof(f->tenant) - 1);
 		f->source = dup_or_null(c->source);
 		f->type = dup_or_null(c->type);
 		f->topic = dup_or_null(c->topic);
-		f->text = b.data;	/* the ring owns it now */
+		/* The ring owns the text now, without the buffer's slack. */
+		f->text = realloc(b.data, b.len + 1);
+		if (f->text == NULL)
+			f->text = b.data;
 		f->len = b.len;
 		b.data = NULL;
 		hub.count++;
@@ -195,7 +211,7 @@ zs_hub_wait(struct zs_hub_pos *pos, const struct zs_sse_filter *flt,
 
 	pthread_mutex_lock(&hub.lock);
 	for (;;) {
-		if (hub.count - pos->next > RING_SIZE) {
+		if (pos->next < hub.first) {	/* evicted: it fell behind */
 			pthread_mutex_unlock(&hub.lock);
 			return -1;
 		}

@@ -7,9 +7,11 @@
  * zs_store_lock() and zs_store_unlock().
  *
  * Invariant: the ring holds the frames of every change with seq in
- * (seq of the oldest kept, zs_hub's head], in order; a stream that falls
- * more than the ring's size behind is told so and must reconnect (the
- * client then replays from its Last-Event-ID).
+ * (seq of the oldest kept, zs_hub's head], in order: at most 8192 frames
+ * and about STREAM_RING_BYTES of text (always the newest frame, however
+ * large), so one tenant's large payloads cannot grow the process. A
+ * stream whose next frame was dropped is told so and must reconnect (the
+ * client then replays from its Last-Event-ID, out of the database).
  */
 #ifndef ZS_HUB_H
 #define ZS_HUB_H

@@ -24,6 +24,8 @@ struct query {
 	PGresult	*res;			/* NULL until run */
 	int		 row;			/* current row of res */
 	long		 changed;		/* rows the run changed */
+	int		 streaming;		/* running in single-row mode */
+	int		 ended;			/* ... and its last row came */
 };
 
 /* This process's connection. */
@@ -181,6 +183,7 @@ drv_close(void)
 	for (i = 0; i < SQL__MAX; i++) {
 		PQclear(pg.q[i].res);
 		pg.q[i].res = NULL;
+		pg.q[i].streaming = 0;
 	}
 	PQfinish(pg.conn);
 	pg.conn = NULL;
@@ -257,11 +260,37 @@ command(enum zs_sql s)
 
 /* ---- Statements -------------------------------------------------------- */
 
+/*
+ * The change reads (the stream's replay, the hub's poll) may carry many
+ * large payloads, and libpq holds a whole result in memory: 500 changes
+ * of 500 KB would be 250 MB in one process. They run in single-row mode
+ * instead, one row in memory at a time. While such a run is open no other
+ * statement can run on the connection; zs_store_changes runs none.
+ */
+static int
+one_row_at_a_time(enum zs_sql s)
+{
+	return s == SQL_CHANGES_ALL || s == SQL_CHANGES_TENANT;
+}
+
+/* Reads and drops what is left of a single-row run. */
+static void
+end_stream(struct query *q)
+{
+	PGresult	*r;
+
+	if (q->streaming && !q->ended && pg.conn != NULL)
+		while ((r = PQgetResult(pg.conn)) != NULL)
+			PQclear(r);
+	q->streaming = 0;
+}
+
 static void
 drv_reset(enum zs_sql s)
 {
 	struct query	*q = &pg.q[s];
 
+	end_stream(q);
 	PQclear(q->res);
 	q->res = NULL;
 	q->n = 0;
@@ -349,6 +378,19 @@ run(enum zs_sql s)
 	if ((rc = prepare(s)) != ZS_STORE_OK)
 		return rc;
 	snprintf(name, sizeof(name), "zs%d", (int)s);
+	if (one_row_at_a_time(s)) {
+		if (!PQsendQueryPrepared(pg.conn, name, q->n, q->v, q->len,
+		    q->fmt, 0))
+			return fail(NULL, zs_pg_text(s));
+		q->streaming = 1;
+		q->ended = 0;
+		q->changed = 0;
+		if (!PQsetSingleRowMode(pg.conn)) {
+			end_stream(q);
+			return fail(NULL, zs_pg_text(s));
+		}
+		return ZS_STORE_OK;
+	}
 	r = PQexecPrepared(pg.conn, name, q->n, q->v, q->len, q->fmt, 0);
 	st = PQresultStatus(r);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
@@ -362,6 +404,35 @@ run(enum zs_sql s)
 	return ZS_STORE_OK;
 }
 
+/* The next row of a single-row run (run). */
+static enum zs_store_rc
+next_row(enum zs_sql s, int *row)
+{
+	struct query	*q = &pg.q[s];
+	enum zs_store_rc rc = ZS_STORE_OK;
+	ExecStatusType	 st;
+	PGresult	*r;
+
+	PQclear(q->res);
+	q->res = NULL;
+	if (q->ended)
+		return ZS_STORE_OK;
+	r = PQgetResult(pg.conn);
+	if ((st = PQresultStatus(r)) == PGRES_SINGLE_TUPLE) {
+		q->res = r;
+		q->row = 0;
+		*row = 1;
+		return ZS_STORE_OK;
+	}
+	if (st != PGRES_TUPLES_OK)
+		rc = fail(r, zs_pg_text(s));
+	PQclear(r);
+	end_stream(q);		/* reads the end of the run */
+	q->streaming = 1;
+	q->ended = 1;
+	return rc;
+}
+
 static enum zs_store_rc
 drv_step(enum zs_sql s, int *row)
 {
@@ -369,8 +440,10 @@ drv_step(enum zs_sql s, int *row)
 	enum zs_store_rc rc;
 
 	*row = 0;
-	if (q->res == NULL && (rc = run(s)) != ZS_STORE_OK)
+	if (q->res == NULL && !q->streaming && (rc = run(s)) != ZS_STORE_OK)
 		return rc;
+	if (q->streaming)
+		return next_row(s, row);
 	if (q->row < PQntuples(q->res))
 		q->row++;
 	*row = q->row < PQntuples(q->res);
@@ -406,6 +479,7 @@ drv_col_text(enum zs_sql s, int col, size_t *len)
 static void
 drv_done(enum zs_sql s)
 {
+	end_stream(&pg.q[s]);
 	PQclear(pg.q[s].res);
 	pg.q[s].res = NULL;
 }
