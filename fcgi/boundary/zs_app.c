@@ -90,6 +90,15 @@ default_sigterm(void)
 	signal(SIGTERM, SIG_DFL);
 }
 
+/* The attributes of every request thread: detached, a small stack. */
+static void
+thread_attr(pthread_attr_t *attr)
+{
+	pthread_attr_init(attr);
+	pthread_attr_setstacksize(attr, THREAD_STACK);
+	pthread_attr_setdetachstate(attr, PTHREAD_CREATE_DETACHED);
+}
+
 /* Starts n - 1 detached threads running fn (the caller is the n-th). */
 static void
 start_threads(int n, void *(*fn)(void *))
@@ -98,9 +107,7 @@ start_threads(int n, void *(*fn)(void *))
 	pthread_t	 t;
 	int		 i;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	thread_attr(&attr);
 	for (i = 1; i < n; i++)
 		if (pthread_create(&t, &attr, fn, NULL) != 0)
 			zs_log("could start only %d threads", i);
@@ -229,9 +236,7 @@ zs_app_run_streams(const char *name, const struct zs_route *routes,
 	serve_cgi_if_cgi();
 	fcgi_init();
 	default_sigterm();
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	thread_attr(&attr);
 	while ((fr = new_request()) != NULL) {
 		if (FCGX_Accept_r(fr) < 0) {
 			free(fr);

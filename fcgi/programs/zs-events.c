@@ -11,12 +11,9 @@
 #include <openssl/evp.h>
 
 #include "boundary/zs_app.h"
-#include "parse/zs_event.h"
 #include "parse/zs_event_body.h"
-#include "parse/zs_query.h"
 #include "threads/zs_writer.h"
 #include "util/zs_log.h"
-#include "util/zs_time.h"
 
 /*
  * An event on its way to the writer: it owns the deferred request, whose

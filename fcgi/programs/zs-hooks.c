@@ -18,7 +18,6 @@
 #include "boundary/zs_app.h"
 #include "boundary/zs_serve.h"
 #include "parse/zs_json.h"
-#include "parse/zs_query.h"
 #include "util/zs_time.h"
 #include "webhooks/zs_sig.h"
 #include "webhooks/zs_token.h"

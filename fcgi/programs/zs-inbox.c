@@ -316,23 +316,23 @@ out:
 	zs_buf_free(&b);
 }
 
-/* Every route but the list takes no query; {id} is an event id. */
-#define ONE	 (ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | ZS_ROUTE_EVENT_ID)
-#define BODY	 ZS_ROUTE_BODY
+/* The routes on one event take no query, and {id} is an event id. */
+#define ONE_EVENT	 (ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | ZS_ROUTE_EVENT_ID)
+#define ONE_EVENT_BODY	 (ONE_EVENT | ZS_ROUTE_BODY)
 
 static const struct zs_route routes[] = {
 	{ ZS_METHOD_GET, "/inbox", ZS_ROUTE_AUTH, get_inbox, NULL },
 	{ ZS_METHOD_POST, "/inbox/ack",
-	    ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | BODY, ack_batch,
+	    ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY | ZS_ROUTE_BODY, ack_batch,
 	    &zs_ack_batch_kind },
-	{ ZS_METHOD_GET, "/inbox/{id}", ONE, get_event, NULL },
-	{ ZS_METHOD_DELETE, "/inbox/{id}", ONE, delete_event, NULL },
-	{ ZS_METHOD_POST, "/inbox/{id}/ack", ONE | BODY, ack_event, &ack_body },
-	{ ZS_METHOD_POST, "/inbox/{id}/extend", ONE | BODY, extend_lease,
+	{ ZS_METHOD_GET, "/inbox/{id}", ONE_EVENT, get_event, NULL },
+	{ ZS_METHOD_DELETE, "/inbox/{id}", ONE_EVENT, delete_event, NULL },
+	{ ZS_METHOD_POST, "/inbox/{id}/ack", ONE_EVENT_BODY, ack_event, &ack_body },
+	{ ZS_METHOD_POST, "/inbox/{id}/extend", ONE_EVENT_BODY, extend_lease,
 	    &extend_body },
-	{ ZS_METHOD_POST, "/inbox/{id}/release", ONE | BODY, release_lease,
+	{ ZS_METHOD_POST, "/inbox/{id}/release", ONE_EVENT_BODY, release_lease,
 	    &release_body },
-	{ ZS_METHOD_POST, "/inbox/{id}/redrive", ONE | BODY, redrive_event,
+	{ ZS_METHOD_POST, "/inbox/{id}/redrive", ONE_EVENT_BODY, redrive_event,
 	    &redrive_body },
 };
 

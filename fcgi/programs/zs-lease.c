@@ -14,7 +14,6 @@
 #include "boundary/zs_sse.h"
 #include "parse/zs_event.h"
 #include "parse/zs_fields.h"
-#include "parse/zs_query.h"
 #include "threads/zs_hub.h"
 #include "util/zs_time.h"
 

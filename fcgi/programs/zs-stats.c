@@ -4,7 +4,6 @@
  * range, so the cost does not grow with the number of stored events.
  */
 #include "boundary/zs_app.h"
-#include "parse/zs_query.h"
 #include "util/zs_time.h"
 
 static void

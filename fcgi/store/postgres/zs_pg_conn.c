@@ -273,15 +273,23 @@ one_row_at_a_time(enum zs_sql s)
 	return s == SQL_CHANGES_ALL || s == SQL_CHANGES_TENANT;
 }
 
-/* Reads and drops what is left of a single-row run. */
+/* Reads and drops what is left of a single-row run: it has ended. */
 static void
-end_stream(struct query *q)
+drain(struct query *q)
 {
 	PGresult	*r;
 
 	if (q->streaming && !q->ended && pg.conn != NULL)
 		while ((r = PQgetResult(pg.conn)) != NULL)
 			PQclear(r);
+	q->ended = 1;
+}
+
+/* Ends a single-row run, read to its end or not. */
+static void
+end_stream(struct query *q)
+{
+	drain(q);
 	q->streaming = 0;
 }
 
@@ -427,9 +435,7 @@ next_row(enum zs_sql s, int *row)
 	if (st != PGRES_TUPLES_OK)
 		rc = fail(r, zs_pg_text(s));
 	PQclear(r);
-	end_stream(q);		/* reads the end of the run */
-	q->streaming = 1;
-	q->ended = 1;
+	drain(q);		/* reads the end of the run */
 	return rc;
 }
 
