@@ -178,6 +178,10 @@ db-reset: $(O)/bin/zs-admin
 
 RUN_DIR ?= $(CURDIR)/$(O)/run
 
+# The dev targets run in development mode: without API_KEYS the public
+# development key is accepted. Everything else fails closed without keys.
+dev dev-apache dev-cgi db-reset: export DEV_MODE := 1
+
 # lighttpd in the foreground on PORT; Ctrl-C stops it and its responders.
 dev: ready
 	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
@@ -227,7 +231,7 @@ dev-cgi: ready
 quickstart:
 	@$(MAKE) --no-print-directory env-setup
 	@$(MAKE) --no-print-directory ready
-	@$(MAKE) --no-print-directory db-init
+	@DEV_MODE=1 $(MAKE) --no-print-directory db-init
 	@$(MAKE) --no-print-directory test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 

@@ -215,6 +215,80 @@ check() {
 	[[ "$output" == *"configuration error: API_KEYS entry 1 is not of the form key=tenant"* ]]
 }
 
+# keyless VAR=VALUE... PROGRAM METHOD URI: one CGI request with the key
+# dev_key_123, API_KEYS unset and the given settings; sets $output (the
+# reply) and $KEYLESS_LOG (what the program logged).
+keyless() {
+	local -a vars=()
+	while [[ "$1" == *=* ]]; do vars+=("$1"); shift; done
+	KEYLESS_LOG=$BATS_TEST_TMPDIR/keyless.log
+	output=$(env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" "${vars[@]}" \
+		GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD="$2" REQUEST_URI="$3" \
+		QUERY_STRING= CONTENT_LENGTH=0 HTTP_X_API_KEY=dev_key_123 \
+		"$ZS_BIN/$1" </dev/null 2>"$KEYLESS_LOG" | tr -d '\r')
+}
+
+@test "without API_KEYS every program refuses with 503 and logs why" {
+	for prog in "zs-inbox GET /inbox" "zs-stats GET /stats" \
+		"zs-lease POST /inbox/lease" "zs-events POST /events"; do
+		# shellcheck disable=SC2086
+		keyless $prog
+		[[ "$output" == "Status: 503 Service Unavailable"* ]] || { echo "$prog: $output"; false; }
+		[ "$(tail -n 1 <<<"$output" | jq -r .error.code)" = UNAVAILABLE ]
+		[ "$(tail -n 1 <<<"$output" | jq -r .error.message)" = "this server has no API keys configured; its operator must set API_KEYS" ]
+		grep -q "no API keys are configured: every request that needs one is refused with 503" "$KEYLESS_LOG"
+	done
+	keyless API_KEYS= zs-inbox GET /inbox
+	[[ "$output" == "Status: 503 Service Unavailable"* ]]
+	keyless zs-health GET /health
+	[[ "$output" == "Status: 503 Service Unavailable"* ]]
+	[ "$(tail -n 1 <<<"$output" | jq -c '[.status, .database, .api_keys]')" = '["degraded","ok","none"]' ]
+}
+
+@test "DEV_MODE=1 without API_KEYS accepts the development key, and only then" {
+	keyless DEV_MODE=1 zs-inbox GET /inbox
+	[[ "$output" == "Status: 200 OK"* ]]
+	keyless DEV_MODE=1 zs-health GET /health
+	[[ "$output" == "Status: 200 OK"* ]]
+	keyless DEV_MODE=0 zs-inbox GET /inbox
+	[[ "$output" == "Status: 503 Service Unavailable"* ]]
+	# Keys given: the development key is just an unknown key.
+	keyless DEV_MODE=1 API_KEYS=key_a=tenant_a zs-inbox GET /inbox
+	[[ "$output" == "Status: 401 Unauthorized"* ]]
+	check DEV_MODE=yes API_KEYS=key_a=tenant_a
+	[ "$status" = 1 ]
+	[ "$output" = "zapstream: configuration error: DEV_MODE must be 0 or 1" ]
+}
+
+@test "zs-admin check exits 2 on no keys, the development key or the sample key" {
+	check API_KEYS=
+	[ "$status" = 2 ]
+	[ "$output" = "zapstream: API_KEYS is not set: every request would be refused; set it (docs/configuration.md)" ]
+	for keys in dev_key_123=tenant_dev key_a=t,dev_key_123=u \
+		change_me_to_a_long_random_key=tenant_main \
+		"sha256:$(printf %s dev_key_123 | sha256sum | cut -d' ' -f1)=t"; do
+		check API_KEYS="$keys"
+		[ "$status" = 2 ] || { echo "$keys: $status $output"; false; }
+		[[ "$output" == "zapstream: API_KEYS holds the publicly known key "*": replace it with a long random key (docs/configuration.md)" ]]
+	done
+	# A key that merely starts like the development key is fine.
+	check API_KEYS=dev_key_1234=t
+	[ "$status" = 0 ]
+	check DEV_MODE=1 API_KEYS=
+	[ "$status" = 0 ]
+	[ "$output" = "development mode (DEV_MODE=1): never on a host others can reach" ]
+}
+
+@test "the shipped samples hold no usable API key" {
+	root=$BATS_TEST_DIRNAME/..
+	# systemd: an empty API_KEYS line, so the service refuses until set
+	[ "$(grep '^API_KEYS' "$root/deploy/systemd/zapstream.env")" = "API_KEYS=" ]
+	# .env.example and the CGI .htaccess: the line is commented out
+	! grep -q '^[[:space:]]*API_KEYS' "$root/.env.example"
+	! grep -qi '^[[:space:]]*SetEnv[[:space:]]\+API_KEYS' "$root/deploy/cgi/htaccess"
+	! grep -rq 'change_me_to_a_long_random_key' "$root/deploy" "$root/.env.example"
+}
+
 @test "the migration runner is idempotent and reports the version" {
 	run "$ZS_BIN/zs-admin" migrate "$BATS_TEST_DIRNAME/../sql"
 	[ "$status" = 0 ]

@@ -46,6 +46,14 @@ init(const char *name, const struct zs_route *routes, size_t nroutes)
 		fprintf(stderr, "%s: configuration error: %s\n", name, err);
 		exit(1);
 	}
+	if (svc.cfg.nkeys == 0)
+		zs_log("no API keys are configured: every request that needs "
+		    "one is refused with 503 (set API_KEYS; DEV_MODE=1 "
+		    "accepts the development key)");
+	else if (svc.cfg.dev_mode == 0 && zs_config_public_key(&svc.cfg))
+		zs_log("API_KEYS holds the public key %s: anyone can use it; "
+		    "replace it (zs-admin check fails until then)",
+		    zs_config_public_key(&svc.cfg));
 	/* Failures here are logged and retried on each request. */
 	zs_store_open(&svc.cfg);
 	zs_ratelimit_open(&svc.cfg);

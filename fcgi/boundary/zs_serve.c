@@ -108,6 +108,21 @@ authenticate(struct zs_req *req, int query_key)
 	return -1;
 }
 
+/*
+ * Refuses a request that needs a key when there are none (fail closed:
+ * zs_config; zs_app logs why at start-up). Returns 0 or -1 after replying 503.
+ */
+static int
+have_keys(struct zs_req *req)
+{
+	if (req->cfg->nkeys > 0)
+		return 0;
+	zs_reply_header(req, "Retry-After: 60");
+	zs_reply_error(req, ZS_ERR_UNAVAILABLE, "this server has no API keys "
+	    "configured; its operator must set API_KEYS", NULL);
+	return -1;
+}
+
 /* Takes a token from the key's bucket. Returns 0 or -1 after a 429. */
 static int
 rate_limit(struct zs_req *req)
@@ -266,7 +281,8 @@ handle(const struct zs_service *svc, struct zs_req *req)
 
 	if ((r = route(svc, req)) == NULL)
 		return;
-	if ((r->flags & ZS_ROUTE_AUTH) && (authenticate(req, r->flags &
+	if ((r->flags & ZS_ROUTE_AUTH) && (have_keys(req) == -1 ||
+	    authenticate(req, r->flags &
 	    ZS_ROUTE_QUERY_KEY) == -1 || rate_limit(req) == -1))
 		return;
 	if (read_request_body(req, r) == -1)

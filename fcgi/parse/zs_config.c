@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "parse/zs_config.h"
 #include "util/zs_file.h"
 
@@ -354,10 +356,24 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 		return -1;
 	cfg->port = (int)port;
 
+	v = getenv("DEV_MODE");
+	if (v == NULL || *v == '\0' || strcmp(v, "0") == 0)
+		cfg->dev_mode = 0;
+	else if (strcmp(v, "1") == 0)
+		cfg->dev_mode = 1;
+	else {
+		snprintf(err, errsz, "DEV_MODE must be 0 or 1");
+		return -1;
+	}
+
+	/*
+	 * Without keys nothing is served (fail closed), except in
+	 * development, where the public development key stands in.
+	 */
 	v = getenv("API_KEYS");
-	if (v == NULL || *v == '\0')
-		v = "dev_key_123=tenant_dev";
-	if (parse_keys(cfg, v, err, errsz) == -1 ||
+	if ((v == NULL || *v == '\0') && cfg->dev_mode)
+		v = ZS_CONFIG_DEV_KEY "=tenant_dev";
+	if ((v != NULL && *v != '\0' && parse_keys(cfg, v, err, errsz) == -1) ||
 	    parse_sources(cfg, err, errsz) == -1)
 		return -1;
 
@@ -445,6 +461,34 @@ zs_config_db_label(const struct zs_config *cfg, char *buf, size_t size)
 		snprintf(buf, size, "%.*s%.*s", (int)(colon - u), u,
 		    (int)(n - (size_t)(at - u)), at);
 	return buf;
+}
+
+/* Keys everyone knows: the development key and the old samples' one. */
+static const char *const public_keys[] = {
+	ZS_CONFIG_DEV_KEY,
+	"change_me_to_a_long_random_key",
+};
+
+const char *
+zs_config_public_key(const struct zs_config *cfg)
+{
+	unsigned char	 digest[32];
+	unsigned int	 dlen;
+	size_t		 i, k, len;
+
+	for (k = 0; k < sizeof(public_keys) / sizeof(public_keys[0]); k++) {
+		len = strlen(public_keys[k]);
+		if (EVP_Digest(public_keys[k], len, digest, &dlen,
+		    EVP_sha256(), NULL) != 1)
+			continue;
+		for (i = 0; i < cfg->nkeys; i++)
+			if (cfg->keys[i].hashed ?
+			    memcmp(cfg->keys[i].digest, digest, 32) == 0 :
+			    (cfg->keys[i].keylen == len &&
+			    memcmp(cfg->keys[i].key, public_keys[k], len) == 0))
+				return public_keys[k];
+	}
+	return NULL;
 }
 
 int

@@ -16,6 +16,7 @@
 #define ZS_CONFIG_ORIGIN_MAX	 256	/* bytes in one origin */
 #define ZS_CONFIG_PATH_MAX	 1024	/* bytes in DATABASE_PATH */
 #define ZS_CONFIG_URL_MAX	 1024	/* bytes in a PostgreSQL DATABASE_URL */
+#define ZS_CONFIG_DEV_KEY	 "dev_key_123"	/* DEV_MODE's key, public */
 #define ZS_CONFIG_SOURCES_FILE_MAX (64 * 1024) /* WEBHOOK_SOURCES_FILE bytes */
 
 enum zs_durability {
@@ -41,7 +42,12 @@ struct zs_api_key {
 struct zs_config {
 	int			 port;		/* PORT */
 	struct zs_api_key	 keys[ZS_CONFIG_MAX_KEYS]; /* API_KEYS */
-	size_t			 nkeys;		/* entries used in keys */
+	size_t			 nkeys;		/* entries used in keys; 0 =
+						   refuse every request that
+						   needs a key */
+	int			 dev_mode;	/* DEV_MODE=1 (make dev): no
+						   API_KEYS means the
+						   development key */
 	enum zs_backend		 backend;	/* STORAGE_BACKEND */
 	char			 db_path[ZS_CONFIG_PATH_MAX + 1];
 						/* DATABASE_PATH or _URL */
@@ -90,6 +96,11 @@ const char *zs_config_db_label(const struct zs_config *, char *buf,
 /* Checks that the database directory exists and is writable; 0 or -1
  * (with PostgreSQL there is no directory: always 0). */
 int	 zs_config_check_dir(const struct zs_config *, char *err, size_t);
+/*
+ * The publicly known key among API_KEYS (the development key, or the
+ * sample key older deploy samples shipped), or NULL when there is none.
+ */
+const char *zs_config_public_key(const struct zs_config *);
 /* Nonzero when origin (len bytes) is in CORS_ALLOWED_ORIGINS. */
 int	 zs_config_origin_allowed(const struct zs_config *, const char *,
 	    size_t);

@@ -14,7 +14,8 @@
  *   zs-admin hook-rotate TENANT NAME
  *                             give a source a new URL; the old one stops
  * URLs are printed under PUBLIC_URL (default http://localhost:PORT).
- * Exit status 0 on success, 1 with one message on stderr otherwise.
+ * Exit status 0 on success, 1 with one message on stderr otherwise; check
+ * exits 2 when the keys are unsafe (see cmd_check).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -235,17 +236,36 @@ cmd_hook_rotate(const char *tenant, const char *name)
 /*
  * zs-admin check: the configuration was checked already; a database
  * server is also reached, and reported (one line naming it when it
- * cannot be); 0 or 1.
+ * cannot be). 0, 1 (the configuration or the database is bad) or 2 (the
+ * keys would let anyone in, or nobody: outside DEV_MODE, no keys or a
+ * publicly known one).
  */
 static int
 cmd_check(void)
 {
-	char	 report[512];
+	char		 report[512];
+	const char	*pub;
 
 	if (zs_store_check(&cfg, report, sizeof(report)) != ZS_STORE_OK)
 		return 1;	/* the one line says why */
 	if (*report != '\0')
 		printf("%s\n", report);
+	if (cfg.dev_mode) {
+		printf("development mode (DEV_MODE=1): never on a host others "
+		    "can reach\n");
+		return 0;
+	}
+	if (cfg.nkeys == 0) {
+		fprintf(stderr, "zapstream: API_KEYS is not set: every request "
+		    "would be refused; set it (docs/configuration.md)\n");
+		return 2;
+	}
+	if ((pub = zs_config_public_key(&cfg)) != NULL) {
+		fprintf(stderr, "zapstream: API_KEYS holds the publicly known "
+		    "key %s: replace it with a long random key "
+		    "(docs/configuration.md)\n", pub);
+		return 2;
+	}
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * zs-health: GET /health, without authentication, for load balancers and
- * `make health-check`. 503 when the database does not answer.
+ * `make health-check`. 503 when the database does not answer, or when
+ * there are no API keys (every other request would be refused).
  */
 #include "boundary/zs_app.h"
 #include "parse/zs_event.h"
@@ -10,7 +11,7 @@ get_health(struct zs_req *req)
 {
 	struct zs_buf		 b;
 	enum zs_store_rc	 rc;
-	int			 ok;
+	int			 ok, keys = req->cfg->nkeys > 0;
 
 	rc = zs_store_open(req->cfg);
 	if (rc == ZS_STORE_OK)
@@ -18,11 +19,12 @@ get_health(struct zs_req *req)
 	ok = rc == ZS_STORE_OK;
 	zs_buf_init(&b, 0);
 	zs_buf_printf(&b, "{\"status\":\"%s\",\"version\":\"%s\","
-	    "\"database\":\"%s\"}", ok ? "ok" : "degraded", ZS_VERSION,
-	    ok ? "ok" : "unavailable");
-	if (!ok)
+	    "\"database\":\"%s\"%s}", ok && keys ? "ok" : "degraded",
+	    ZS_VERSION, ok ? "ok" : "unavailable",
+	    keys ? "" : ",\"api_keys\":\"none\"");
+	if (!ok || !keys)
 		zs_reply_header(req, "Retry-After: 5");
-	zs_reply_json(req, ok ? 200 : 503, &b);
+	zs_reply_json(req, ok && keys ? 200 : 503, &b);
 	zs_buf_free(&b);
 }
 
