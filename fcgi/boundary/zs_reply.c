@@ -93,13 +93,14 @@ common_headers(struct zs_req *req, struct zs_buf *h)
 /*
  * Sends the header block in h, ended by an empty line, and then the JSON
  * body and a newline when body is not NULL, in one write (a page of
- * events is larger than libfcgi's buffer); frees h.
+ * events is larger than libfcgi's buffer); frees h. A HEAD request gets
+ * the headers alone, Content-Length included (RFC 9110, 9.3.2).
  */
 static void
 send_reply(struct zs_req *req, struct zs_buf *h, const struct zs_buf *body)
 {
 	zs_buf_puts(h, "\r\n");
-	if (body != NULL) {
+	if (body != NULL && req->method != ZS_METHOD_HEAD) {
 		zs_buf_grow(h, body->len + 1);
 		zs_buf_append(h, body->data ? body->data : "", body->len);
 		zs_buf_append(h, "\n", 1);

@@ -59,7 +59,11 @@ zs_route_find(const struct zs_route *routes, size_t n, enum zs_method method,
 				continue;
 			known = 1;
 			allow_add(allow, allowsz, zs_method_names[rt->method]);
-			if (rt->method == method && *r == NULL) {
+			if (rt->method == ZS_METHOD_GET)
+				allow_add(allow, allowsz, "HEAD");
+			if ((rt->method == method || (rt->method ==
+			    ZS_METHOD_GET && method == ZS_METHOD_HEAD)) &&
+			    *r == NULL) {
 				*r = rt;
 				memcpy(id, seg, sizeof(seg));
 			}

@@ -37,8 +37,8 @@ struct zs_route {
 /*
  * Finds the route of routes[0..n) for method and path. A literal pattern
  * that matches the path hides the "{id}" patterns (so GET /inbox/ack is a
- * 405, not a lookup of an event called "ack"). Appends the path's methods
- * to allow ("GET, POST"). Returns 1 when the path is known, with *r NULL
+ * 405, not a lookup of an event called "ack"). A GET route serves HEAD
+ * too. Appends the path's methods to allow ("GET, HEAD, POST"). Returns 1 when the path is known, with *r NULL
  * when the method is not allowed there, and the {id} segment in
  * id[ZS_HTTP_PATH_MAX + 1].
  */

@@ -75,16 +75,22 @@ reply_options(struct zs_req *req, const char *allow)
 
 /*
  * Finds the API key (also ?api_key= when query_key); sets tenant. Returns
- * 0, or -1 after replying 401.
+ * 0, or -1 after replying 401 (or 400: ?api_key= where it is not taken).
  */
 static int
 authenticate(struct zs_req *req, int query_key)
 {
-	const char	*v, *key = NULL;
-	size_t		 len = 0;
-	int		 bad = 0;
-	char		 qkey[ZS_QUERY_VALUE_MAX + 1];
+	const char		*v, *key = NULL;
+	size_t			 len = 0;
+	int			 bad = 0;
+	char			 qkey[ZS_QUERY_VALUE_MAX + 1];
+	struct zs_query_error	 qe;
 
+	if (!query_key && zs_query_no_key(req->query, &qe) == -1) {
+		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
+		    qe.message);
+		return -1;
+	}
 	if ((v = zs_req_param(req, "HTTP_AUTHORIZATION")) != NULL)
 		bad = zs_auth_bearer(v, &key, &len);
 	else if ((v = zs_req_param(req, "HTTP_X_API_KEY")) != NULL)

@@ -6,7 +6,7 @@
 #include "parse/zs_text.h"
 
 const char *const zs_method_names[ZS_METHOD__MAX] = {
-	"GET", "POST", "DELETE", "OPTIONS", "OTHER",
+	"GET", "POST", "DELETE", "OPTIONS", "HEAD", "OTHER",
 };
 
 enum zs_method

@@ -17,6 +17,7 @@ enum zs_method {
 	ZS_METHOD_POST,
 	ZS_METHOD_DELETE,
 	ZS_METHOD_OPTIONS,
+	ZS_METHOD_HEAD,		/* served by the GET route, without the body */
 	ZS_METHOD_OTHER,	/* anything else: always 405 */
 	ZS_METHOD__MAX
 };

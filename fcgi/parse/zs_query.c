@@ -107,6 +107,18 @@ unknown_param(struct zs_query_error *err, const char *name)
 }
 
 int
+zs_query_no_key(const char *qs, struct zs_query_error *err)
+{
+	char	 v[ZS_QUERY_VALUE_MAX + 1];
+	size_t	 len;
+
+	if (zs_query_find(qs, "api_key", v, &len) != 1)
+		return 0;
+	unknown_param(err, "api_key");
+	return -1;
+}
+
+int
 zs_query_find(const char *qs, const char *name,
     char value[ZS_QUERY_VALUE_MAX + 1], size_t *vlen)
 {

@@ -35,6 +35,12 @@ int	 zs_query_next(const char *qs, size_t *pos,
  */
 int	 zs_query_find(const char *qs, const char *name,
 	    char value[ZS_QUERY_VALUE_MAX + 1], size_t *vlen);
+/*
+ * Refuses api_key (every endpoint but the stream): 0, or -1 with the
+ * message. Checked before authentication, so a key sent only there is a
+ * 400 saying where keys go, not a 401.
+ */
+int	 zs_query_no_key(const char *qs, struct zs_query_error *err);
 /* Refuses any parameter (endpoints that take none). 0 or -1. */
 int	 zs_query_none(const char *qs, struct zs_query_error *err);
 /* GET /inbox/stream, checked. */

@@ -134,6 +134,8 @@ get_stream(struct zs_req *req)
 	zs_reply_header(req, "X-Accel-Buffering: no");
 	zs_reply_start(req, 200, "text/event-stream; charset=utf-8",
 	    "no-cache");
+	if (req->method == ZS_METHOD_HEAD)
+		return;		/* the headers a GET would get, no stream */
 	zs_req_write(req, "retry: 3000\n\n", 13);
 	if (zs_req_flush(req) == -1)
 		return;

@@ -68,15 +68,58 @@ setup_file() {
 	[ "$(header allow)" = "POST, OPTIONS" ]
 	req PUT /inbox/evt_01M8DD205T3HYMWAR1Y2R628D9 -H "X-API-Key: $KEY_A"
 	expect_error 405 METHOD_NOT_ALLOWED
-	[ "$(header allow)" = "GET, DELETE, OPTIONS" ]
+	[ "$(header allow)" = "GET, HEAD, DELETE, OPTIONS" ]
 	req GET /inbox/ack -H "X-API-Key: $KEY_A"
 	expect_error 405 METHOD_NOT_ALLOWED
 	[ "$(header allow)" = "POST, OPTIONS" ]
 	req DELETE /inbox -H "X-API-Key: $KEY_A"
 	expect_error 405 METHOD_NOT_ALLOWED
-	[ "$(header allow)" = "GET, OPTIONS" ]
+	[ "$(header allow)" = "GET, HEAD, OPTIONS" ]
 	req POST /health -d ''
 	expect_error 405 METHOD_NOT_ALLOWED
+}
+
+# req_head PATH [curl args...]: HEAD PATH (curl -I, which reads no body);
+# sets $status_code, $headers and $body as req does.
+req_head() {
+	local path=$1 out
+	shift
+	out=$(mktemp)
+	# (with -I, curl writes the headers where the body would go; a body
+	# after them would follow in the same file)
+	status_code=$(curl -s -I -o "$out" -w '%{http_code}' --max-time 5 \
+		"$ZS_URL$path" "$@")
+	headers=$(tr -d '\r' <"$out" | sed '/^$/q' | sed 's/^\([^:]*\):/\L\1:/')
+	body=$(tr -d '\r' <"$out" | sed '1,/^$/d')
+	rm -f "$out"
+}
+
+@test "HEAD is answered on every GET route as GET, without the body" {
+	id=$(new_event)
+	for p in /inbox "/inbox/$id" /stats /health /hooks /inbox/evt_01M8DD205T3HYMWAR1Y2R628D9 \
+		"/inbox?limit=0"; do
+		req_a GET "$p"
+		want_status=$status_code want_type=$(header content-type)
+		want_len=$(($(printf '%s' "$body" | wc -c) + 1))	# (the newline $() drops)
+		req_head "$p" -H "Authorization: Bearer $KEY_A"
+		[ "$status_code" = "$want_status" ] || { echo "$p: HEAD $status_code, GET $want_status"; false; }
+		[ "$(header content-type)" = "$want_type" ]
+		[ "$(header content-length)" = "$want_len" ] || { echo "$p: $(header content-length) != $want_len"; false; }
+		[ -z "$body" ]
+		[[ "$(header x-request-id)" =~ ^req_ ]]
+	done
+	# the stream: its headers, then the reply ends
+	req_head "/inbox/stream?api_key=$KEY_A"
+	[ "$status_code" = 200 ]
+	[ "$(header content-type)" = "text/event-stream; charset=utf-8" ]
+	[ -z "$body" ]
+	# and HEAD is not a way around the key
+	req_head /inbox
+	[ "$status_code" = 401 ]
+	# where GET is not served, neither is HEAD
+	req_head /events -H "Authorization: Bearer $KEY_A"
+	[ "$status_code" = 405 ]
+	[ "$(header allow)" = "POST, OPTIONS" ]
 }
 
 @test "authenticated replies carry the IETF RateLimit fields" {

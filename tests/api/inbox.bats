@@ -158,8 +158,16 @@ load ../helpers/suite
 	req GET '/inbox?api_key=key_a' -H "X-API-Key: $KEY_A"
 	expect_error 400 INVALID_PARAMETER
 	[[ "$(jq -r .error.message <<<"$body")" == *stream* ]]
-	req GET '/inbox?api_key=key_a'
-	expect_error 401 UNAUTHORIZED
+	# without a header too, on every route but the stream: the docs
+	# promise a 400 saying where the key goes
+	for p in '/inbox?api_key=key_a' '/stats?api_key=key_a' \
+		'/inbox/evt_01M8DD205T3HYMWAR1Y2R628D9?api_key=x'; do
+		req GET "$p"
+		expect_error 400 INVALID_PARAMETER
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = api_key ]
+	done
+	req POST '/inbox/lease?api_key=key_a' -H 'Content-Type: application/json' -d '{}'
+	expect_error 400 INVALID_PARAMETER
 }
 
 @test "GET /inbox/{id} returns one event" {
