@@ -54,6 +54,10 @@ unit() {
 	unit ratelimit
 }
 
+@test "stream and long-poll slots are capped per key, then per tenant, and dead holders freed" {
+	unit slots
+}
+
 @test "event ids are evt_ plus an upper-case ULID" {
 	unit event
 }

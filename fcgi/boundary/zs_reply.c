@@ -28,6 +28,8 @@ static const struct {
 	{ 422, "VALIDATION_FAILED" },
 	{ 422, "IDEMPOTENCY_KEY_REUSED" },
 	{ 429, "RATE_LIMITED" },
+	{ 429, "TOO_MANY_STREAMS" },
+	{ 429, "TOO_MANY_WAITERS" },
 	{ 500, "INTERNAL" },
 	{ 503, "UNAVAILABLE" },
 };

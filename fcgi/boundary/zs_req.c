@@ -1,5 +1,6 @@
 /* zs_req: a request's parameters, body and reply bytes. See zs_req.h. */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,34 @@ drain_input(FCGX_Request *fr)
 	while (!FCGX_HasSeenEOF(fr->in) && n > 0 && n < (int)sizeof(rest))
 		n = FCGX_GetStr(rest, sizeof(rest), fr->in);
 	return FCGX_HasSeenEOF(fr->in);
+}
+
+int
+zs_req_gone(struct zs_req *req)
+{
+	FCGX_Request	*fr = req->io;
+	struct pollfd	 p;
+
+	if (fr == NULL)
+		return 0;	/* CGI: the next write fails instead */
+	if (fr->ipcFd < 0)
+		return 1;
+	p.fd = fr->ipcFd;
+	p.events = POLLIN | POLLRDHUP;
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	if (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL))
+		return 1;
+	if (FCGX_HasSeenEOF(fr->in))
+		return 1;	/* input after its end: FCGI_ABORT_REQUEST */
+	/* What was readable may be the rest of the input (its end record,
+	 * which GET requests leave unread): read it, then look again. */
+	if (!drain_input(fr))
+		return 0;	/* a body still arriving */
+	if (FCGX_GetError(fr->in) != 0)
+		return 1;	/* the connection ended inside the input */
+	p.revents = 0;
+	return poll(&p, 1, 0) > 0;
 }
 
 /*

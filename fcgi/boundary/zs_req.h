@@ -55,6 +55,16 @@ void	 zs_req_write(struct zs_req *, const char *, size_t);
 /* Pushes written bytes to the client; -1 once the client is gone. */
 int	 zs_req_flush(struct zs_req *);
 /*
+ * Nonzero when the web server has closed the request's FastCGI connection
+ * (or sent FCGI_ABORT_REQUEST: anything readable once the input has
+ * ended), looked at without waiting; reads the rest of the input first
+ * when that is what is readable. lighttpd and Apache close it only after
+ * a write to a client that left has failed, so a reply that lasts must
+ * write now and then (zs-stream does). Under CGI there is no connection
+ * to look at: always 0, and the next write fails instead.
+ */
+int	 zs_req_gone(struct zs_req *);
+/*
  * Lets a handler answer later, from another thread (group commit): reads
  * the rest of the request's input (so the answering thread never waits
  * to read), returns a copy of req that owns the connection and the body,

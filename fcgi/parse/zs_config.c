@@ -343,6 +343,14 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    err, errsz) ||
 	    env_long("STREAM_MAX_CLIENTS", 1000, 1, 20000, &cfg->stream_max,
 	    err, errsz) ||
+	    env_long("STREAM_MAX_PER_TENANT", 50, 1, 20000,
+	    &cfg->stream_max_tenant, err, errsz) ||
+	    env_long("STREAM_MAX_PER_KEY", 25, 1, 20000, &cfg->stream_max_key,
+	    err, errsz) ||
+	    env_long("WAIT_MAX_PER_TENANT", 32, 1, 10000,
+	    &cfg->wait_max_tenant, err, errsz) ||
+	    env_long("WAIT_MAX_PER_KEY", 16, 1, 10000, &cfg->wait_max_key,
+	    err, errsz) ||
 	    env_long("STREAM_RING_BYTES", 8L * 1024 * 1024, 1024 * 1024,
 	    1024L * 1024 * 1024, &cfg->stream_ring_bytes, err, errsz) ||
 	    env_long("MAX_DELIVERIES", 5, 1, 1000, &cfg->max_deliveries,

@@ -64,6 +64,14 @@ struct zs_config {
 	long			 stream_ping_s;	/* STREAM_PING_SECONDS */
 	long			 stream_poll_ms; /* STREAM_POLL_MS */
 	long			 stream_max;	/* STREAM_MAX_CLIENTS, per process */
+	long			 stream_max_tenant; /* STREAM_MAX_PER_TENANT:
+						   a tenant's open streams,
+						   per host */
+	long			 stream_max_key; /* STREAM_MAX_PER_KEY */
+	long			 wait_max_tenant; /* WAIT_MAX_PER_TENANT: a
+						   tenant's waiting long
+						   polls, per host */
+	long			 wait_max_key;	/* WAIT_MAX_PER_KEY */
 	long			 stream_ring_bytes; /* STREAM_RING_BYTES: frames
 						   the hub keeps, per process */
 	long			 stream_cgi_s;	/* STREAM_CGI_SECONDS: a stream's

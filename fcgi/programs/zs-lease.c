@@ -5,12 +5,18 @@
  * holds a process another request needs: the hub (zs_hub.c, the stream's
  * poller) wakes it when a change of this tenant arrives, and it looks
  * again when one of the tenant's leases ends. Nothing polls the database
- * on a waiter's behalf.
+ * on a waiter's behalf. A request that is about to wait takes a slot
+ * (zs_slots) first: past WAIT_MAX_PER_KEY or WAIT_MAX_PER_TENANT waiting
+ * long polls on the host it is 429 TOO_MANY_WAITERS, so one tenant cannot
+ * hold every thread. A lease that finds events, or has no "wait", takes
+ * no slot.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "boundary/zs_app.h"
+#include "boundary/zs_slots.h"
 #include "boundary/zs_sse.h"
 #include "parse/zs_event.h"
 #include "parse/zs_fields.h"
@@ -21,6 +27,8 @@
 #define WAIT_MAX_S		 20	/* longest "wait" */
 #define DEFAULT_LIMIT		 10
 #define DEFAULT_VISIBILITY_S	 30
+#define FULL_RETRY_S		 1	/* Retry-After past a waiter cap: a
+					   slot frees when any wait ends */
 
 enum { F_LIMIT, F_VISIBILITY, F_WAIT, F_TOPIC, F_TYPE, F_SOURCE, F__MAX };
 
@@ -117,6 +125,45 @@ wait_for_change(struct zs_hub_pos *pos, const struct zs_sse_filter *f,
 	zs_buf_free(&seen);
 }
 
+/* Answers with the leased events, or the store's error. */
+static void
+answer(struct zs_req *req, enum zs_store_rc rc, const struct lease_out *lo)
+{
+	if (rc != ZS_STORE_OK)
+		zs_reply_store(req, rc);
+	else if (lo->b.failed)
+		zs_reply_error(req, ZS_ERR_INTERNAL, "the leased events are "
+		    "too large to send; ask for a smaller limit", NULL);
+	else
+		zs_reply_json(req, 200, &lo->b);
+}
+
+/*
+ * Takes a waiter slot into *hold. Returns 0, or -1 after answering 429
+ * TOO_MANY_WAITERS for the cap that is full.
+ */
+static int
+take_waiter(struct zs_req *req, int *hold)
+{
+	enum zs_slots_rc	 rc;
+	char			 msg[192];
+
+	if ((rc = zs_slots_take(req->cfg, ZS_SLOT_WAITER, req->key_index,
+	    hold)) == ZS_SLOTS_OK)
+		return 0;
+	if (rc == ZS_SLOTS_KEY_FULL)
+		snprintf(msg, sizeof(msg), "this API key already has %ld long "
+		    "polls waiting, its cap (WAIT_MAX_PER_KEY); retry later, "
+		    "or lease without \"wait\"", req->cfg->wait_max_key);
+	else
+		snprintf(msg, sizeof(msg), "this tenant already has %ld long "
+		    "polls waiting, its cap (WAIT_MAX_PER_TENANT); retry later, "
+		    "or lease without \"wait\"", req->cfg->wait_max_tenant);
+	zs_reply_header(req, "Retry-After: %d", FULL_RETRY_S);
+	zs_reply_error(req, ZS_ERR_TOO_MANY_WAITERS, msg, NULL);
+	return -1;
+}
+
 static void
 post_lease(struct zs_req *req)
 {
@@ -128,7 +175,7 @@ post_lease(struct zs_req *req)
 	enum zs_store_rc	 rc;
 	int64_t			 deadline, next_ms;
 	long			 wait_s;
-	int			 can_wait = 0;
+	int			 can_wait = 0, waiting = 0, hold = -1;
 
 	memset(&p, 0, sizeof(p));
 	p.limit = v[F_LIMIT].given ? v[F_LIMIT].n : DEFAULT_LIMIT;
@@ -153,15 +200,14 @@ post_lease(struct zs_req *req)
 		if (rc != ZS_STORE_OK || lo.n > 0 || !can_wait ||
 		    zs_time_mono_ms() >= deadline)
 			break;
+		if (!waiting && take_waiter(req, &hold) == -1)
+			break;
+		waiting = 1;
 		wait_for_change(&pos, &f, deadline, next_ms);
 	}
-	if (rc != ZS_STORE_OK)
-		zs_reply_store(req, rc);
-	else if (lo.b.failed)
-		zs_reply_error(req, ZS_ERR_INTERNAL, "the leased events are "
-		    "too large to send; ask for a smaller limit", NULL);
-	else
-		zs_reply_json(req, 200, &lo.b);
+	zs_slots_give(&hold);
+	if (!req->replied)	/* (it was, when past a waiter cap) */
+		answer(req, rc, &lo);
 	zs_buf_free(&lo.b);
 }
 

@@ -4,12 +4,17 @@
  * have their own responder), and one poller thread (zs_hub) per process
  * reads the change table for all of them. A stream replays the changes
  * after Last-Event-ID from the database, then continues from the hub's
- * ring at exactly the point the replay ended: no gap, no duplicate.
+ * ring at exactly the point the replay ended: no gap, no duplicate. Each
+ * stream holds a slot (zs_slots): past STREAM_MAX_PER_KEY or
+ * STREAM_MAX_PER_TENANT open streams on the host, a new one is 429
+ * TOO_MANY_STREAMS.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "boundary/zs_app.h"
+#include "boundary/zs_slots.h"
 #include "boundary/zs_sse.h"
 #include "parse/zs_query.h"
 #include "threads/zs_hub.h"
@@ -18,6 +23,9 @@
 
 #define REPLAY_BATCH	 500		/* changes read per replay query */
 #define REPLAY_CHUNK	 (1024 * 1024)	/* bytes of frames sent at once */
+#define PROBE_MS	 800		/* an idle stream writes ":" this often */
+#define RECHECK_MS	 100		/* then looks whether the server hung up */
+#define FULL_RETRY_S	 5		/* Retry-After of a stream over its cap */
 
 /*
  * Collects replayed frames (a zs_change_fn) until REPLAY_CHUNK bytes are
@@ -97,6 +105,100 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 	return ret;
 }
 
+/* The earlier of two monotonic times. */
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * Sends the live frames, and a ping every STREAM_PING_SECONDS, until the
+ * client goes away, the stream falls behind the ring, or a CGI stream's
+ * time is up.
+ *
+ * A client that leaves must free its slot within a second, but neither
+ * lighttpd nor Apache tells the responder: both keep the FastCGI
+ * connection until a write to the client fails (lighttpd takes the FIN
+ * of a closed client for a half-close). So a stream that wrote nothing
+ * for PROBE_MS writes an SSE comment line (":", which EventSource
+ * ignores); the web server's write to a client that left fails, it
+ * closes the connection, and RECHECK_MS after each write zs_req_gone
+ * sees that.
+ */
+static void
+live(struct zs_req *req, const struct zs_sse_filter *f,
+    struct zs_hub_pos *pos)
+{
+	struct zs_buf	 out;
+	int64_t		 now, next_ping, next_probe, recheck, end;
+
+	zs_buf_init(&out, 0);
+	now = zs_time_mono_ms();
+	next_ping = now + req->cfg->stream_ping_s * 1000;
+	next_probe = now + PROBE_MS;
+	recheck = now + RECHECK_MS;
+	/* A CGI stream holds a process and a web server worker for as long
+	 * as it lasts, so it ends after STREAM_CGI_SECONDS and the client
+	 * reconnects. */
+	end = req->io == NULL && req->cfg->stream_cgi_s > 0 ? now +
+	    (int64_t)req->cfg->stream_cgi_s * 1000 : INT64_MAX;
+	for (;;) {
+		if (zs_hub_wait(pos, f, &out, earliest(earliest(next_ping,
+		    next_probe), earliest(recheck, end))) == -1) {
+			zs_log("stream fell behind; closing so the client "
+			    "replays");
+			break;
+		}
+		now = zs_time_mono_ms();
+		if (out.len == 0 && now >= end) {
+			/*
+			 * A CGI stream holds a process: end it, first setting
+			 * the client's Last-Event-ID to the last change this
+			 * stream considered (an id with no data dispatches no
+			 * event), so the reconnect misses nothing.
+			 */
+			zs_buf_printf(&out, "id: %lld\n\n", (long long)pos->seq);
+			send_buf(req, &out);
+			break;
+		}
+		if (out.len == 0 && zs_req_gone(req))
+			break;		/* the web server hung up */
+		if (out.len == 0 && now >= next_ping) {
+			zs_buf_puts(&out, ": ping\n\n");
+			next_ping = now + req->cfg->stream_ping_s * 1000;
+		} else if (out.len == 0 && now >= next_probe)
+			zs_buf_puts(&out, ":\n");
+		if (out.len == 0) {
+			recheck = INT64_MAX;	/* looked: until the next write */
+			continue;
+		}
+		if (send_buf(req, &out) == -1)
+			break;		/* the client went away */
+		next_probe = now + PROBE_MS;
+		recheck = now + RECHECK_MS;
+	}
+	zs_buf_free(&out);
+}
+
+/* Answers 429 TOO_MANY_STREAMS for the cap rc names. */
+static void
+refuse_stream(struct zs_req *req, enum zs_slots_rc rc)
+{
+	char	 msg[160];
+
+	if (rc == ZS_SLOTS_KEY_FULL)
+		snprintf(msg, sizeof(msg), "this API key already has %ld open "
+		    "streams, its cap (STREAM_MAX_PER_KEY); close one or retry "
+		    "later", req->cfg->stream_max_key);
+	else
+		snprintf(msg, sizeof(msg), "this tenant already has %ld open "
+		    "streams, its cap (STREAM_MAX_PER_TENANT); close one or "
+		    "retry later", req->cfg->stream_max_tenant);
+	zs_reply_header(req, "Retry-After: %d", FULL_RETRY_S);
+	zs_reply_error(req, ZS_ERR_TOO_MANY_STREAMS, msg, NULL);
+}
+
 static void
 get_stream(struct zs_req *req)
 {
@@ -104,9 +206,9 @@ get_stream(struct zs_req *req)
 	struct zs_query_error	 qe;
 	struct zs_sse_filter	 f;
 	struct zs_hub_pos	 pos;
-	struct zs_buf		 out;
+	enum zs_slots_rc	 rc;
 	const char		*hdr;
-	int64_t			 next_ping, end;
+	int			 hold;
 
 	if (zs_query_stream(req->query, &p, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
@@ -125,6 +227,11 @@ get_stream(struct zs_req *req)
 	f.topic = p.topic.len ? p.topic.s : NULL;
 	f.type = p.type.len ? p.type.s : NULL;
 	f.source = p.source.len ? p.source.s : NULL;
+	if ((rc = zs_slots_take(req->cfg, ZS_SLOT_STREAM, req->key_index,
+	    &hold)) != ZS_SLOTS_OK) {
+		refuse_stream(req, rc);
+		return;
+	}
 
 	/*
 	 * The stream starts where the hub is now, taken before the client
@@ -137,46 +244,10 @@ get_stream(struct zs_req *req)
 	if (req->method == ZS_METHOD_HEAD)
 		return;		/* the headers a GET would get, no stream */
 	zs_req_write(req, "retry: 3000\n\n", 13);
-	if (zs_req_flush(req) == -1)
-		return;
-	if (p.last_event_id >= 0 &&
-	    replay(req, &f, p.last_event_id, pos.seq) == -1)
-		return;
-
-	zs_buf_init(&out, 0);
-	/* A CGI stream holds a process and a web server worker for as long
-	 * as it lasts, so it ends after STREAM_CGI_SECONDS and the client
-	 * reconnects. */
-	next_ping = zs_time_mono_ms() + req->cfg->stream_ping_s * 1000;
-	end = req->io == NULL && req->cfg->stream_cgi_s > 0 ? zs_time_mono_ms() +
-	    (int64_t)req->cfg->stream_cgi_s * 1000 : INT64_MAX;
-	for (;;) {
-		if (zs_hub_wait(&pos, &f, &out, next_ping < end ? next_ping :
-		    end) == -1) {
-			zs_log("stream fell behind; closing so the client "
-			    "replays");
-			break;
-		}
-		if (out.len == 0 && zs_time_mono_ms() >= end) {
-			/*
-			 * A CGI stream holds a process: end it, first setting
-			 * the client's Last-Event-ID to the last change this
-			 * stream considered (an id with no data dispatches no
-			 * event), so the reconnect misses nothing.
-			 */
-			zs_buf_printf(&out, "id: %lld\n\n", (long long)pos.seq);
-			send_buf(req, &out);
-			break;
-		}
-		if (out.len == 0) {
-			zs_buf_puts(&out, ": ping\n\n");
-			next_ping = zs_time_mono_ms() +
-			    req->cfg->stream_ping_s * 1000;
-		}
-		if (send_buf(req, &out) == -1)
-			break;		/* the client went away */
-	}
-	zs_buf_free(&out);
+	if (zs_req_flush(req) == 0 && (p.last_event_id < 0 ||
+	    replay(req, &f, p.last_event_id, pos.seq) == 0))
+		live(req, &f, &pos);
+	zs_slots_give(&hold);
 }
 
 static const struct zs_route routes[] = {

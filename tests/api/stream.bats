@@ -6,6 +6,9 @@ load ../helpers/stream
 
 setup_file() {
 	export STREAM_PING_SECONDS=1
+	# some tests open 200 streams with one key: above the per-key and
+	# per-tenant caps (tests/api/fairness.bats tests those)
+	export STREAM_MAX_PER_KEY=1000 STREAM_MAX_PER_TENANT=1000
 	zs_start
 }
 

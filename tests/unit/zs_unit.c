@@ -192,6 +192,7 @@ static const struct suite {
 	{ "sig", suite_sig },
 	{ "token", suite_token },
 	{ "sql", suite_sql },
+	{ "slots", suite_slots },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))
