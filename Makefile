@@ -170,7 +170,7 @@ db-reset: $(O)/bin/zs-admin
 		echo "db-reset removes a SQLite file; with PostgreSQL, drop and create the database yourself"; \
 		exit 1; fi
 	@db="$(DATABASE_PATH)"; \
-	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit" "$$db-slots"; \
+	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit" "$$db-authfail" "$$db-slots"; \
 	echo "removed $$db"
 	@$(MAKE) --no-print-directory db-init
 

@@ -1,20 +1,16 @@
 /* zs_ratelimit: shared token buckets. See zs_ratelimit.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "boundary/zs_ratelimit.h"
 #include "store/zs_store.h"
 #include "util/zs_log.h"
+#include "util/zs_shm.h"
 
 #define RL_MAGIC 0x5a53524cu	/* "ZSRL" */
 
@@ -86,18 +82,9 @@ zs_ratelimit_open(const struct zs_config *cfg)
 	    cfg->hook_rate_per_minute == 0))
 		return 0;
 	snprintf(path, sizeof(path), "%s-ratelimit", cfg->db_path);
-	if ((rl.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		zs_log("ratelimit: cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (flock(rl.fd, LOCK_EX) == -1 ||
-	    ftruncate(rl.fd, sizeof(struct rl_file)) == -1 ||
-	    (rl.map = mmap(NULL, sizeof(struct rl_file), PROT_READ |
-	    PROT_WRITE, MAP_SHARED, rl.fd, 0)) == MAP_FAILED) {
+	if ((rl.map = zs_shm_open(path, sizeof(struct rl_file), &rl.fd)) ==
+	    NULL) {
 		zs_log("ratelimit: cannot map %s: %s", path, strerror(errno));
-		rl.map = NULL;
-		close(rl.fd);
-		rl.fd = -1;
 		return -1;
 	}
 	if (rl.map->magic != RL_MAGIC || rl.map->keys_hash != h ||
@@ -110,19 +97,17 @@ zs_ratelimit_open(const struct zs_config *cfg)
 		rl.map->capacity = cfg->rate_per_minute;
 		rl.map->magic = RL_MAGIC;
 	}
-	flock(rl.fd, LOCK_UN);
+	zs_shm_unlock(rl.fd);
 	return 0;
 }
 
 void
 zs_ratelimit_close(void)
 {
-	if (rl.map != NULL)
-		munmap(rl.map, sizeof(struct rl_file));
-	if (rl.fd != -1)
-		close(rl.fd);
+	void	*map = rl.map;
+
+	zs_shm_close(&map, sizeof(struct rl_file), &rl.fd);
 	rl.map = NULL;
-	rl.fd = -1;
 }
 
 void
@@ -243,7 +228,7 @@ take(int slot, long cap, int64_t now_ms, struct zs_rate *out)
 	if (rl.map == NULL && rl.cfg != NULL)
 		zs_ratelimit_open(rl.cfg);
 	if (rl.map == NULL || slot < 0 || slot >= RL_SLOTS ||
-	    flock(rl.fd, LOCK_EX) == -1) {
+	    zs_shm_lock(rl.fd) == -1) {
 		if (!warned++)
 			zs_log("ratelimit: shared file unusable; not "
 			    "limiting");
@@ -253,7 +238,7 @@ take(int slot, long cap, int64_t now_ms, struct zs_rate *out)
 	}
 	zs_ratelimit_bucket(&rl.map->slot[slot].tokens,
 	    &rl.map->slot[slot].last_ms, cap, now_ms, out);
-	flock(rl.fd, LOCK_UN);
+	zs_shm_unlock(rl.fd);
 	pthread_mutex_unlock(&rl.lock);
 }
 

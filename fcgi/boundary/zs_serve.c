@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boundary/zs_auth.h"
+#include "boundary/zs_authfail.h"
 #include "boundary/zs_reply.h"
 #include "boundary/zs_serve.h"
 #include "parse/zs_event.h"
@@ -75,7 +76,8 @@ reply_options(struct zs_req *req, const char *allow)
 
 /*
  * Finds the API key (also ?api_key= when query_key); sets tenant. Returns
- * 0, or -1 after replying 401 (or 400: ?api_key= where it is not taken).
+ * 0, or -1 after replying 401 (or 400: ?api_key= where it is not taken;
+ * or 429: this address has sent too many wrong keys, zs_authfail).
  */
 static int
 authenticate(struct zs_req *req, int query_key)
@@ -85,10 +87,19 @@ authenticate(struct zs_req *req, int query_key)
 	int			 bad = 0;
 	char			 qkey[ZS_QUERY_VALUE_MAX + 1];
 	struct zs_query_error	 qe;
+	const char		*addr = zs_req_param(req, "REMOTE_ADDR");
+	long			 retry;
 
 	if (!query_key && zs_query_no_key(req->query, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
 		    qe.message);
+		return -1;
+	}
+	if (zs_authfail_check(req->cfg, addr, zs_time_now_ms(), &retry) ==
+	    -1) {
+		zs_reply_header(req, "Retry-After: %ld", retry);
+		zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many wrong API "
+		    "keys from this address; see Retry-After", NULL);
 		return -1;
 	}
 	if ((v = zs_req_param(req, "HTTP_AUTHORIZATION")) != NULL)
@@ -107,6 +118,8 @@ authenticate(struct zs_req *req, int query_key)
 		req->tenant = req->cfg->keys[req->key_index].tenant;
 		return 0;
 	}
+	if (v != NULL)		/* a key was presented, and was wrong */
+		zs_authfail_record(req->cfg, addr, zs_time_now_ms());
 	zs_reply_header(req, "WWW-Authenticate: Bearer realm=\"zapstream\"");
 	zs_reply_error(req, ZS_ERR_UNAUTHORIZED, v == NULL ?
 	    "missing API key: send Authorization: Bearer <key> or "

@@ -1,18 +1,16 @@
 /* zs_slots: caps on open streams and long polls. See zs_slots.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "boundary/zs_slots.h"
 #include "util/zs_log.h"
+#include "util/zs_shm.h"
 
 #define SLOTS_MAGIC 0x5a53534cu	/* "ZSSL" */
 
@@ -156,22 +154,11 @@ slots_open(const struct zs_config *cfg)
 	uint32_t	 i;
 
 	snprintf(path, sizeof(path), "%s-slots", cfg->db_path);
-	if ((sl.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		if (!sl.warned)
-			zs_log("slots: cannot open %s: %s", path,
-			    strerror(errno));
-		return -1;
-	}
-	if (flock(sl.fd, LOCK_EX) == -1 ||
-	    ftruncate(sl.fd, sizeof(struct slots_file)) == -1 ||
-	    (sl.map = mmap(NULL, sizeof(struct slots_file), PROT_READ |
-	    PROT_WRITE, MAP_SHARED, sl.fd, 0)) == MAP_FAILED) {
+	if ((sl.map = zs_shm_open(path, sizeof(struct slots_file), &sl.fd)) ==
+	    NULL) {
 		if (!sl.warned)
 			zs_log("slots: cannot map %s: %s", path,
 			    strerror(errno));
-		sl.map = NULL;
-		close(sl.fd);
-		sl.fd = -1;
 		return -1;
 	}
 	if (sl.map->magic != SLOTS_MAGIC || sl.map->nslots != ZS_SLOTS_MAX ||
@@ -184,7 +171,7 @@ slots_open(const struct zs_config *cfg)
 	for (i = 0; i < sl.map->used; i++)
 		if (sl.map->slot[i].pid == me)
 			memset(&sl.map->slot[i], 0, sizeof(sl.map->slot[i]));
-	flock(sl.fd, LOCK_UN);
+	zs_shm_unlock(sl.fd);
 	return 0;
 }
 
@@ -223,14 +210,14 @@ zs_slots_take(const struct zs_config *cfg, enum zs_slot_kind kind, int k,
 		pthread_mutex_unlock(&sl.lock);
 		return ZS_SLOTS_OK;
 	}
-	if (flock(sl.fd, LOCK_EX) == -1) {
+	if (zs_shm_lock(sl.fd) == -1) {
 		not_counted("the shared file cannot be locked");
 		pthread_mutex_unlock(&sl.lock);
 		return ZS_SLOTS_OK;
 	}
 	at = zs_slots_pick(sl.map->slot, ZS_SLOTS_MAX, &sl.map->used, &want,
 	    key_cap, tenant_cap, pid_alive, &rc);
-	flock(sl.fd, LOCK_UN);
+	zs_shm_unlock(sl.fd);
 	if (at >= 0)
 		sl.warned = 0;
 	else if (rc == ZS_SLOTS_OK)
@@ -252,14 +239,14 @@ zs_slots_give(int *hold)
 		/* without the flock (it cannot fail on an open file but
 		 * for EINTR) the entry, which is this process's, is still
 		 * cleared: a leaked entry would count until exit */
-		flock(sl.fd, LOCK_EX);
+		(void)zs_shm_lock(sl.fd);
 		s = &sl.map->slot[*hold];
 		if (s->pid == (int32_t)getpid())
 			memset(s, 0, sizeof(*s));
 		while (sl.map->used > 0 &&
 		    sl.map->slot[sl.map->used - 1].pid == 0)
 			sl.map->used--;
-		flock(sl.fd, LOCK_UN);
+		zs_shm_unlock(sl.fd);
 	}
 	pthread_mutex_unlock(&sl.lock);
 	*hold = -1;

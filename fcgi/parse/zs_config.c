@@ -329,6 +329,8 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	if (env_long("PORT", 8000, 1, 65535, &port, err, errsz) ||
 	    env_long("RATE_LIMIT_PER_MINUTE", 60, 0, 1000000,
 	    &cfg->rate_per_minute, err, errsz) ||
+	    env_long("AUTH_FAILURES_PER_MINUTE", 20, 0, 1000000,
+	    &cfg->auth_fail_per_minute, err, errsz) ||
 	    env_long("MAX_PAYLOAD_BYTES", 524288, 64, 64L * 1024 * 1024,
 	    &cfg->max_payload, err, errsz) ||
 	    env_long("IDEMPOTENCY_TTL_HOURS", 24, 1, 24 * 365,

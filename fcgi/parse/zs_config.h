@@ -56,6 +56,9 @@ struct zs_config {
 						   URL or libpq key=value
 						   string); "" = PG* vars */
 	long			 rate_per_minute; /* 0 turns limiting off */
+	long			 auth_fail_per_minute;
+					/* AUTH_FAILURES_PER_MINUTE: wrong
+					   keys per client address; 0 off */
 	long			 max_payload;	/* MAX_PAYLOAD_BYTES */
 	long			 idem_ttl_hours; /* IDEMPOTENCY_TTL_HOURS */
 	long			 retention_days; /* RETENTION_DAYS */

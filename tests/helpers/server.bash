@@ -37,6 +37,7 @@ zs_start() {
 	export DATABASE_PATH=${ZS_DATABASE_PATH:-$ZS_DIR/events.db}
 	export API_KEYS=${API_KEYS:-dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b}
 	export RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-1000000}
+	export AUTH_FAILURES_PER_MINUTE=${AUTH_FAILURES_PER_MINUTE:-1000000}
 	export MAX_PAYLOAD_BYTES=${MAX_PAYLOAD_BYTES:-524288}
 	export STORAGE_BACKEND
 	if [ "$STORAGE_BACKEND" = postgres ]; then
