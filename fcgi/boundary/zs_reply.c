@@ -125,6 +125,7 @@ zs_reply_start(struct zs_req *req, int status, const char *content_type,
 		return;
 	}
 	req->replied = 1;
+	req->status = status;
 	zs_buf_init(&h, 0);
 	zs_buf_printf(&h, "Status: %d %s\r\nContent-Type: %s\r\n"
 	    "Cache-Control: %s\r\n", status, reason(status), content_type,
@@ -143,6 +144,7 @@ zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
 		return;
 	}
 	req->replied = 1;
+	req->status = status;
 	/* Room for the body after the headers (send_reply). */
 	zs_buf_init(&h, ZS_BUF_DEFAULT_LIMIT + (body ? body->len : 0));
 	zs_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));

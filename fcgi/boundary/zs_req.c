@@ -11,6 +11,7 @@
 #include <fcgiapp.h>
 
 #include "boundary/zs_cgi.h"
+#include "boundary/zs_access.h"
 #include "boundary/zs_req.h"
 #include "util/zs_log.h"
 
@@ -124,6 +125,7 @@ zs_req_write(struct zs_req *req, const char *data, size_t len)
 
 	if (len == 0)
 		return;
+	req->bytes_out += len;
 	if (fr == NULL)
 		zs_cgi_write(data, len);
 	else if (len > 8192)
@@ -217,6 +219,7 @@ zs_req_done(struct zs_req *req)
 {
 	FCGX_Request	*fr = req->io;
 
+	zs_access_log(req);
 	zs_log_set_request(NULL);
 	/* zs_req_defer drained the input: the writer never waits to read. */
 	FCGX_Detach(fr);

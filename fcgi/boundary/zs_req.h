@@ -41,6 +41,11 @@ struct zs_req {
 	int			 has_idem;	/* idem_key is set */
 	struct zs_buf		 headers;	/* extra reply header lines */
 	int			 replied;	/* a reply was written */
+	int			 status;	/* its status, once replied */
+	size_t			 bytes_out;	/* reply bytes written */
+	int64_t			 start_us;	/* zs_time_mono_us at arrival */
+	const char		*route;		/* the route's pattern, or
+						   NULL before one matched */
 	int			 may_defer;	/* zs_req_defer can work */
 	int			 deferred;	/* zs_req_defer took it */
 };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boundary/zs_access.h"
 #include "boundary/zs_auth.h"
 #include "boundary/zs_authfail.h"
 #include "boundary/zs_reply.h"
@@ -300,6 +301,7 @@ handle(const struct zs_service *svc, struct zs_req *req)
 
 	if ((r = route(svc, req)) == NULL)
 		return;
+	req->route = r->pattern;
 	if ((r->flags & ZS_ROUTE_AUTH) && (have_keys(req) == -1 ||
 	    authenticate(req, r->flags &
 	    ZS_ROUTE_QUERY_KEY) == -1 || rate_limit(req) == -1))
@@ -331,8 +333,11 @@ zs_serve(const struct zs_service *svc, void *io, char **envp, int may_defer)
 	req.io = io;
 	req.envp = envp;
 	req.may_defer = may_defer;
+	req.start_us = zs_time_mono_us();
 	zs_buf_init(&req.headers, 8192);
 	handle(svc, &req);
+	if (!req.deferred)		/* else zs_req_done logs it */
+		zs_access_log(&req);
 	free(req.body);
 	zs_body_free(&req.parsed);
 	zs_buf_free(&req.headers);

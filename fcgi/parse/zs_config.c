@@ -387,6 +387,14 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    parse_sources(cfg, err, errsz) == -1)
 		return -1;
 
+	v = getenv("ACCESS_LOG");
+	if (v != NULL && strlen(v) > ZS_CONFIG_PATH_MAX) {
+		snprintf(err, errsz, "ACCESS_LOG is longer than %d characters",
+		    ZS_CONFIG_PATH_MAX);
+		return -1;
+	}
+	snprintf(cfg->access_log, sizeof(cfg->access_log), "%s", v ? v : "");
+
 	v = getenv("DURABILITY");
 	if (v == NULL || *v == '\0' || strcmp(v, "full") == 0)
 		cfg->durability = ZS_DURABILITY_FULL;

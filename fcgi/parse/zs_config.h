@@ -55,6 +55,9 @@ struct zs_config {
 						/* postgres: DATABASE_URL (a
 						   URL or libpq key=value
 						   string); "" = PG* vars */
+	char			 access_log[ZS_CONFIG_PATH_MAX + 1];
+					/* ACCESS_LOG: "" stderr, "off", or
+					   a file */
 	long			 rate_per_minute; /* 0 turns limiting off */
 	long			 auth_fail_per_minute;
 					/* AUTH_FAILURES_PER_MINUTE: wrong
