@@ -17,11 +17,15 @@ static const struct {
 	const char	*code;
 } errs[ZS_ERR__MAX] = {
 	{ 400, "INVALID_JSON" },
+	{ 400, "BAD_REQUEST" },
 	{ 400, "INVALID_PARAMETER" },
 	{ 401, "UNAUTHORIZED" },
 	{ 404, "NOT_FOUND" },
 	{ 405, "METHOD_NOT_ALLOWED" },
 	{ 413, "PAYLOAD_TOO_LARGE" },
+	{ 411, "LENGTH_REQUIRED" },
+	{ 414, "URI_TOO_LONG" },
+	{ 431, "HEADERS_TOO_LARGE" },
 	{ 409, "LEASE_NOT_HELD" },
 	{ 409, "EVENT_NOT_DEAD" },
 	{ 415, "UNSUPPORTED_MEDIA_TYPE" },
@@ -46,6 +50,9 @@ reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";

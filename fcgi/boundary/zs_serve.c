@@ -254,6 +254,58 @@ event_id(struct zs_req *req)
 	return -1;
 }
 
+/*
+ * Answers a request no route takes: a JSON 404, or, when the web server
+ * hands us its own refusal (lighttpd's server.error-handler, Apache's
+ * ErrorDocument: the status in REDIRECT_STATUS), that error in the one
+ * JSON shape with X-Request-Id. A denied dotfile (403) is a 404, as any
+ * file that is not there.
+ */
+static void
+not_routed(struct zs_req *req)
+{
+	const char	*v = zs_req_param(req, "REDIRECT_STATUS");
+	int		 status = v != NULL ? atoi(v) : 404;
+
+	switch (status) {
+	case 400:
+		zs_reply_error(req, ZS_ERR_BAD_REQUEST, "the web server found "
+		    "the request malformed", NULL);
+		break;
+	case 411:
+		zs_reply_error(req, ZS_ERR_LENGTH_REQUIRED, "send the body with "
+		    "a Content-Length, or chunked", NULL);
+		break;
+	case 413:
+		zs_reply_error(req, ZS_ERR_PAYLOAD_TOO_LARGE, "the request is "
+		    "larger than the web server accepts", NULL);
+		break;
+	case 414:
+		zs_reply_error(req, ZS_ERR_URI_TOO_LONG, "the URL is longer "
+		    "than the web server accepts", NULL);
+		break;
+	case 431:
+		zs_reply_error(req, ZS_ERR_HEADERS_TOO_LARGE, "the request "
+		    "headers are larger than the web server accepts", NULL);
+		break;
+	case 500:
+		zs_reply_error(req, ZS_ERR_INTERNAL, "internal error; the log "
+		    "has details", NULL);
+		break;
+	case 502:
+	case 503:
+	case 504:
+		zs_reply_header(req, "Retry-After: 5");
+		zs_reply_error(req, ZS_ERR_UNAVAILABLE, "the server is "
+		    "starting or overloaded; retry shortly", NULL);
+		break;
+	default:
+		zs_reply_error(req, ZS_ERR_NOT_FOUND, "no such route; see "
+		    "/docs for the API", NULL);
+		break;
+	}
+}
+
 /* Finds the request's route, or answers 404, 405 or OPTIONS itself. */
 static const struct zs_route *
 route(const struct zs_service *svc, struct zs_req *req)
@@ -266,8 +318,7 @@ route(const struct zs_service *svc, struct zs_req *req)
 		known = zs_route_find(svc->routes, svc->nroutes, req->method,
 		    req->path, &r, req->id, allow, sizeof(allow));
 	if (!known)
-		zs_reply_error(req, ZS_ERR_NOT_FOUND, "no such route; see "
-		    "/docs for the API", NULL);
+		not_routed(req);
 	else if (r == NULL && req->method == ZS_METHOD_OPTIONS)
 		reply_options(req, allow);
 	else if (r == NULL) {
