@@ -192,6 +192,7 @@ static const struct suite {
 	{ "sig", suite_sig },
 	{ "token", suite_token },
 	{ "sql", suite_sql },
+	{ "seal", suite_seal },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))

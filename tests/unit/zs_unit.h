@@ -51,5 +51,6 @@ void	 suite_source(void);		/* unit_webhooks.c */
 void	 suite_sig(void);
 void	 suite_token(void);
 void	 suite_sql(void);		/* unit_sql.c */
+void	 suite_seal(void);		/* unit_seal.c */
 
 #endif
