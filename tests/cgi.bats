@@ -3,6 +3,8 @@
 # in the environment, body on stdin), and their start-up configuration
 # checks.
 
+load helpers/stream
+
 setup_file() {
 	export ZS_BIN=${ZS_BIN:-$BATS_TEST_DIRNAME/../build/bin}
 	export CGI_DB_DIR=$(mktemp -d /tmp/zs-cgi.XXXXXX)
@@ -321,7 +323,10 @@ check() {
 	[[ "$output" == "Status: 200 OK"* ]]
 	grep -q '"topic":"cgistream"' <<<"$output"
 	# the last frame: only an id, the newest change this stream considered
-	[ "$(sed '/^$/d' <<<"$output" | tail -n 1)" = "id: $seq" ]
+	# (sealed with the tenant's key, as every id)
+	id=$(ZS_SECRET=$(sqlite3 "$DATABASE_PATH" 'SELECT secret FROM install_secret') \
+		sealed_id tenant_a "$seq")
+	[ "$(sed '/^$/d' <<<"$output" | tail -n 1)" = "id: $id" ]
 }
 
 @test "a bad STREAM_CGI_SECONDS stops zs-stream in CGI mode naming it" {

@@ -28,6 +28,7 @@
  */
 struct replay {
 	const struct zs_sse_filter	*filter;
+	const struct zs_seal_key	*key;	/* the tenant's */
 	struct zs_buf			 out;	/* frames to send */
 	int64_t				 last;	/* last seq taken */
 	int				 full;	/* stopped at REPLAY_CHUNK */
@@ -44,7 +45,7 @@ replay_one(const struct zs_change *c, void *arg)
 	}
 	r->last = c->seq;
 	if (zs_sse_match(r->filter, c->tenant, c->source, c->type, c->topic))
-		zs_sse_frame(&r->out, c);
+		zs_sse_frame(&r->out, c, zs_seal(r->key, c->seq));
 	return 0;
 }
 
@@ -64,8 +65,8 @@ send_buf(struct zs_req *req, struct zs_buf *b)
  * store failed: the client reconnects and replays again).
  */
 static int
-replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
-    int64_t upto)
+replay(struct zs_req *req, const struct zs_sse_filter *f,
+    const struct zs_seal_key *key, int64_t after, int64_t upto)
 {
 	struct replay		 r;
 	enum zs_store_rc	 rc;
@@ -74,6 +75,7 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 
 	memset(&r, 0, sizeof(r));
 	r.filter = f;
+	r.key = key;
 	r.last = after;
 	zs_buf_init(&r.out, 0);
 	while (r.last < upto) {
@@ -104,21 +106,31 @@ get_stream(struct zs_req *req)
 	struct zs_query_error	 qe;
 	struct zs_sse_filter	 f;
 	struct zs_hub_pos	 pos;
+	struct zs_seal_key	 key;
 	struct zs_buf		 out;
+	enum zs_store_rc	 rc;
 	const char		*hdr;
 	int64_t			 next_ping, end;
 
-	if (zs_query_stream(req->query, &p, &qe) == -1) {
+	/* Every id this stream sends or takes is sealed with the key of
+	 * its tenant (zs_seal.h). */
+	zs_store_lock();
+	rc = zs_store_tenant_key(req->tenant, &key);
+	zs_store_unlock();
+	if (rc != ZS_STORE_OK) {
+		zs_reply_store(req, rc);
+		return;
+	}
+	if (zs_query_stream(req->query, &key, &p, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
 		    qe.message);
 		return;
 	}
 	/* A reconnecting browser sends the header; it beats the query. */
 	if ((hdr = zs_req_param(req, "HTTP_LAST_EVENT_ID")) != NULL &&
-	    zs_query_event_id(hdr, &p.last_event_id) == -1) {
+	    zs_query_event_id(hdr, &key, &p.last_event_id) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, "Last-Event-ID",
-		    "must be a change number (the id: of a message), digits "
-		    "only");
+		    ZS_QUERY_EVENT_ID_MESSAGE);
 		return;
 	}
 	f.tenant = req->tenant;
@@ -138,7 +150,7 @@ get_stream(struct zs_req *req)
 	if (zs_req_flush(req) == -1)
 		return;
 	if (p.last_event_id >= 0 &&
-	    replay(req, &f, p.last_event_id, pos.seq) == -1)
+	    replay(req, &f, &key, p.last_event_id, pos.seq) == -1)
 		return;
 
 	zs_buf_init(&out, 0);
@@ -162,7 +174,8 @@ get_stream(struct zs_req *req)
 			 * stream considered (an id with no data dispatches no
 			 * event), so the reconnect misses nothing.
 			 */
-			zs_buf_printf(&out, "id: %lld\n\n", (long long)pos.seq);
+			zs_buf_printf(&out, "id: %lld\n\n",
+			    (long long)zs_seal(&key, pos.seq));
 			send_buf(req, &out);
 			break;
 		}
