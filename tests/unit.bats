@@ -85,3 +85,7 @@ unit() {
 @test "every statement the store prepares has a text in each dialect, with the same parameters" {
 	unit sql
 }
+
+@test "sealed ids open back exactly, differ between tenants and secrets, and stay 1..2^58" {
+	unit seal
+}

@@ -32,12 +32,12 @@ time_field(struct zs_buf *b, const char *name, int64_t ms)
 }
 
 int
-zs_sse_frame(struct zs_buf *b, const struct zs_change *c)
+zs_sse_frame(struct zs_buf *b, const struct zs_change *c, int64_t id)
 {
 	if ((unsigned)c->kind >= ZS_CHANGE__MAX ||
 	    (c->kind == ZS_CHANGE_CREATED && !c->has_event))
 		return -1;
-	zs_buf_printf(b, "id: %lld\nevent: %s\ndata: ", (long long)c->seq,
+	zs_buf_printf(b, "id: %lld\nevent: %s\ndata: ", (long long)id,
 	    kinds[c->kind].event);
 	if (c->kind == ZS_CHANGE_CREATED)
 		zs_event_json(b, &c->event);

@@ -14,11 +14,13 @@ struct zs_sse_filter {
 };
 
 /*
- * Appends the frame for c ("id: N\nevent: event.created\ndata: {...}\n\n").
- * Returns 0, or -1 (nothing appended) for a creation whose event is
- * already gone, which the following deletion reports.
+ * Appends the frame for c ("id: N\nevent: event.created\ndata: {...}\n\n")
+ * where N is id, c's seq sealed with its tenant's key (zs_seal): never
+ * the seq itself, which counts every tenant's changes. Returns 0, or -1
+ * (nothing appended) for a creation whose event is already gone, which
+ * the following deletion reports.
  */
-int	 zs_sse_frame(struct zs_buf *, const struct zs_change *c);
+int	 zs_sse_frame(struct zs_buf *, const struct zs_change *c, int64_t id);
 /* Nonzero when a change with these attributes passes the filter. */
 int	 zs_sse_match(const struct zs_sse_filter *, const char *tenant,
 	    const char *source, const char *type, const char *topic);

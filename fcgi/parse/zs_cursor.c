@@ -7,16 +7,22 @@
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* The plain form is "v1:a:<seq>" or "v1:d:<seq>", seq decimal. */
+/*
+ * The plain form is "v2:a:<id>" or "v2:d:<id>", id the sealed seq in
+ * decimal. Version 1 held the seq itself, which counted every tenant's
+ * events: such cursors are refused (a cursor lives as long as a paging
+ * run, so a client meets this at most once, across an upgrade).
+ */
 void
-zs_cursor_encode(int64_t seq, enum zs_order order, char *buf)
+zs_cursor_encode(const struct zs_seal_key *key, int64_t seq,
+    enum zs_order order, char *buf)
 {
 	char		 plain[32];
 	size_t		 n, i, o = 0;
 	unsigned	 v;
 
-	n = (size_t)snprintf(plain, sizeof(plain), "v1:%c:%lld",
-	    order == ZS_ORDER_DESC ? 'd' : 'a', (long long)seq);
+	n = (size_t)snprintf(plain, sizeof(plain), "v2:%c:%lld",
+	    order == ZS_ORDER_DESC ? 'd' : 'a', (long long)zs_seal(key, seq));
 	for (i = 0; i < n; i += 3) {
 		v = (unsigned char)plain[i] << 16;
 		if (i + 1 < n)
@@ -34,7 +40,8 @@ zs_cursor_encode(int64_t seq, enum zs_order order, char *buf)
 }
 
 int
-zs_cursor_decode(const char *s, int64_t *seq, enum zs_order *order)
+zs_cursor_decode(const struct zs_seal_key *key, const char *s, int64_t *seq,
+    enum zs_order *order)
 {
 	char		 plain[32];
 	size_t		 len = strlen(s), i, n = 0;
@@ -55,7 +62,7 @@ zs_cursor_decode(const char *s, int64_t *seq, enum zs_order *order)
 		}
 	}
 	plain[n] = '\0';
-	if (n < 6 || strncmp(plain, "v1:", 3) != 0 ||
+	if (n < 6 || strncmp(plain, "v2:", 3) != 0 ||
 	    (plain[3] != 'a' && plain[3] != 'd') || plain[4] != ':' ||
 	    plain[5] < '0' || plain[5] > '9' || (plain[5] == '0' && n > 6))
 		return -1;
@@ -65,7 +72,8 @@ zs_cursor_decode(const char *s, int64_t *seq, enum zs_order *order)
 			return -1;
 		x = x * 10 + (plain[i] - '0');
 	}
-	*seq = x;
+	if ((*seq = zs_seal_open(key, x)) < 0)
+		return -1;
 	*order = plain[3] == 'd' ? ZS_ORDER_DESC : ZS_ORDER_ASC;
 	return 0;
 }

@@ -172,8 +172,8 @@ static const char *const list_param_names[LP__MAX] = {
 };
 
 int
-zs_query_list(const char *qs, struct zs_list_params *p,
-    struct zs_query_error *err)
+zs_query_list(const char *qs, const struct zs_seal_key *key,
+    struct zs_list_params *p, struct zs_query_error *err)
 {
 	char		 name[ZS_QUERY_NAME_MAX + 1];
 	char		 value[ZS_QUERY_VALUE_MAX + 1];
@@ -245,7 +245,7 @@ zs_query_list(const char *qs, struct zs_list_params *p,
 			}
 			break;
 		case LP_CURSOR:
-			if (zs_cursor_decode(value, &p->after_seq,
+			if (zs_cursor_decode(key, value, &p->after_seq,
 			    &cursor_order) == -1) {
 				set_err(err, name, "is not a cursor this "
 				    "server made; pass next_cursor as given");
@@ -277,7 +277,8 @@ zs_query_list(const char *qs, struct zs_list_params *p,
 }
 
 int
-zs_query_event_id(const char *v, int64_t *out)
+zs_query_event_id(const char *v, const struct zs_seal_key *key,
+    int64_t *out)
 {
 	size_t	 i;
 	int64_t	 n = 0;
@@ -289,13 +290,16 @@ zs_query_event_id(const char *v, int64_t *out)
 	}
 	if (i == 0)
 		return -1;
-	*out = n;
-	return 0;
+	if (n == 0) {
+		*out = 0;	/* replay from the very start */
+		return 0;
+	}
+	return (*out = zs_seal_open(key, n)) < 0 ? -1 : 0;
 }
 
 int
-zs_query_stream(const char *qs, struct zs_stream_params *p,
-    struct zs_query_error *err)
+zs_query_stream(const char *qs, const struct zs_seal_key *key,
+    struct zs_stream_params *p, struct zs_query_error *err)
 {
 	char	 name[ZS_QUERY_NAME_MAX + 1];
 	char	 value[ZS_QUERY_VALUE_MAX + 1];
@@ -313,9 +317,9 @@ zs_query_stream(const char *qs, struct zs_stream_params *p,
 				set_err(err, name, "must be given at most once");
 				return -1;
 			}
-			if (zs_query_event_id(value, &p->last_event_id) == -1) {
-				set_err(err, name, "must be a change number "
-				    "(the id: of a message), digits only");
+			if (zs_query_event_id(value, key, &p->last_event_id) ==
+			    -1) {
+				set_err(err, name, ZS_QUERY_EVENT_ID_MESSAGE);
 				return -1;
 			}
 			continue;

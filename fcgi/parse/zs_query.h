@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "store/zs_store.h"
+#include "util/zs_seal.h"
 
 #define ZS_QUERY_NAME_MAX	 32	/* bytes in a parameter name */
 #define ZS_QUERY_VALUE_MAX	 1024	/* bytes in a decoded value */
@@ -48,16 +49,28 @@ struct zs_stream_params {
 	struct zs_filter	 topic;
 	struct zs_filter	 type;
 	struct zs_filter	 source;
-	int64_t			 last_event_id;	/* replay after; -1 = live only */
+	int64_t			 last_event_id;	/* replay after this change
+						   seq; -1 = live only */
 };
 
-/* Parses a Last-Event-ID value: decimal digits, at most 18. 0 or -1. */
-int	 zs_query_event_id(const char *v, int64_t *out);
-/* Parses GET /inbox/stream parameters into p. 0 or -1 with err set. */
-int	 zs_query_stream(const char *qs, struct zs_stream_params *p,
-	    struct zs_query_error *err);
-/* Parses GET /inbox parameters into p. 0 or -1 with err set. */
-int	 zs_query_list(const char *qs, struct zs_list_params *p,
-	    struct zs_query_error *err);
+/* What is wrong with a Last-Event-ID or last_event_id that is refused. */
+#define ZS_QUERY_EVENT_ID_MESSAGE \
+	"must be the id: of a message of this stream (1 to 18 digits), or 0"
+
+/*
+ * Parses a Last-Event-ID value, decimal digits (at most 18), and opens it
+ * with the tenant's key into the change seq *out; 0 stands for the very
+ * start (*out = 0). 0, or -1 when malformed or not an id (util/zs_seal.h).
+ */
+int	 zs_query_event_id(const char *v, const struct zs_seal_key *key,
+	    int64_t *out);
+/* Parses GET /inbox/stream parameters into p, last_event_id opened with
+ * the tenant's key. 0 or -1 with err set. */
+int	 zs_query_stream(const char *qs, const struct zs_seal_key *key,
+	    struct zs_stream_params *p, struct zs_query_error *err);
+/* Parses GET /inbox parameters into p, a cursor opened with the tenant's
+ * key. 0 or -1 with err set. */
+int	 zs_query_list(const char *qs, const struct zs_seal_key *key,
+	    struct zs_list_params *p, struct zs_query_error *err);
 
 #endif

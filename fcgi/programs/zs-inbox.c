@@ -40,12 +40,18 @@ get_inbox(struct zs_req *req)
 	struct zs_list_params	 p;
 	struct zs_query_error	 qe;
 	struct list_out		 lo;
+	struct zs_seal_key	 key;
 	enum zs_store_rc	 rc;
 	int64_t			 last;
 	int			 more;
 	char			 cursor[ZS_CURSOR_BUFSZ];
 
-	if (zs_query_list(req->query, &p, &qe) == -1) {
+	/* Cursors are sealed with the tenant's key (zs_cursor.h). */
+	if ((rc = zs_store_tenant_key(req->tenant, &key)) != ZS_STORE_OK) {
+		zs_reply_store(req, rc);
+		return;
+	}
+	if (zs_query_list(req->query, &key, &p, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
 		    qe.message);
 		return;
@@ -61,7 +67,7 @@ get_inbox(struct zs_req *req)
 	}
 	zs_buf_puts(&lo.b, "],\"next_cursor\":");
 	if (more) {
-		zs_cursor_encode(last, p.order, cursor);
+		zs_cursor_encode(&key, last, p.order, cursor);
 		zs_buf_json_strz(&lo.b, cursor);
 	} else
 		zs_buf_puts(&lo.b, "null");

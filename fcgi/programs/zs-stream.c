@@ -36,6 +36,7 @@
  */
 struct replay {
 	const struct zs_sse_filter	*filter;
+	const struct zs_seal_key	*key;	/* the tenant's */
 	struct zs_buf			 out;	/* frames to send */
 	int64_t				 last;	/* last seq taken */
 	int				 full;	/* stopped at REPLAY_CHUNK */
@@ -52,7 +53,7 @@ replay_one(const struct zs_change *c, void *arg)
 	}
 	r->last = c->seq;
 	if (zs_sse_match(r->filter, c->tenant, c->source, c->type, c->topic))
-		zs_sse_frame(&r->out, c);
+		zs_sse_frame(&r->out, c, zs_seal(r->key, c->seq));
 	return 0;
 }
 
@@ -72,8 +73,8 @@ send_buf(struct zs_req *req, struct zs_buf *b)
  * store failed: the client reconnects and replays again).
  */
 static int
-replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
-    int64_t upto)
+replay(struct zs_req *req, const struct zs_sse_filter *f,
+    const struct zs_seal_key *key, int64_t after, int64_t upto)
 {
 	struct replay		 r;
 	enum zs_store_rc	 rc;
@@ -82,6 +83,7 @@ replay(struct zs_req *req, const struct zs_sse_filter *f, int64_t after,
 
 	memset(&r, 0, sizeof(r));
 	r.filter = f;
+	r.key = key;
 	r.last = after;
 	zs_buf_init(&r.out, 0);
 	while (r.last < upto) {
@@ -128,7 +130,7 @@ earliest(int64_t a, int64_t b)
  */
 static void
 live(struct zs_req *req, const struct zs_sse_filter *f,
-    struct zs_hub_pos *pos)
+    const struct zs_seal_key *key, struct zs_hub_pos *pos)
 {
 	struct zs_buf	 out;
 	int64_t		 now, next_ping, next_probe, recheck, end;
@@ -158,7 +160,8 @@ live(struct zs_req *req, const struct zs_sse_filter *f,
 			 * stream considered (an id with no data dispatches no
 			 * event), so the reconnect misses nothing.
 			 */
-			zs_buf_printf(&out, "id: %lld\n\n", (long long)pos->seq);
+			zs_buf_printf(&out, "id: %lld\n\n",
+			    (long long)zs_seal(key, pos->seq));
 			send_buf(req, &out);
 			break;
 		}
@@ -206,30 +209,40 @@ get_stream(struct zs_req *req)
 	struct zs_query_error	 qe;
 	struct zs_sse_filter	 f;
 	struct zs_hub_pos	 pos;
-	enum zs_slots_rc	 rc;
+	struct zs_seal_key	 key;
+	enum zs_store_rc	 rc;
+	enum zs_slots_rc	 src;
 	const char		*hdr;
 	int			 hold;
 
-	if (zs_query_stream(req->query, &p, &qe) == -1) {
+	/* Every id this stream sends or takes is sealed with the key of
+	 * its tenant (zs_seal.h). */
+	zs_store_lock();
+	rc = zs_store_tenant_key(req->tenant, &key);
+	zs_store_unlock();
+	if (rc != ZS_STORE_OK) {
+		zs_reply_store(req, rc);
+		return;
+	}
+	if (zs_query_stream(req->query, &key, &p, &qe) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
 		    qe.message);
 		return;
 	}
 	/* A reconnecting browser sends the header; it beats the query. */
 	if ((hdr = zs_req_param(req, "HTTP_LAST_EVENT_ID")) != NULL &&
-	    zs_query_event_id(hdr, &p.last_event_id) == -1) {
+	    zs_query_event_id(hdr, &key, &p.last_event_id) == -1) {
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, "Last-Event-ID",
-		    "must be a change number (the id: of a message), digits "
-		    "only");
+		    ZS_QUERY_EVENT_ID_MESSAGE);
 		return;
 	}
 	f.tenant = req->tenant;
 	f.topic = p.topic.len ? p.topic.s : NULL;
 	f.type = p.type.len ? p.type.s : NULL;
 	f.source = p.source.len ? p.source.s : NULL;
-	if ((rc = zs_slots_take(req->cfg, ZS_SLOT_STREAM, req->key_index,
+	if ((src = zs_slots_take(req->cfg, ZS_SLOT_STREAM, req->key_index,
 	    &hold)) != ZS_SLOTS_OK) {
-		refuse_stream(req, rc);
+		refuse_stream(req, src);
 		return;
 	}
 
@@ -241,12 +254,13 @@ get_stream(struct zs_req *req)
 	zs_reply_header(req, "X-Accel-Buffering: no");
 	zs_reply_start(req, 200, "text/event-stream; charset=utf-8",
 	    "no-cache");
-	if (req->method == ZS_METHOD_HEAD)
-		return;		/* the headers a GET would get, no stream */
-	zs_req_write(req, "retry: 3000\n\n", 13);
-	if (zs_req_flush(req) == 0 && (p.last_event_id < 0 ||
-	    replay(req, &f, p.last_event_id, pos.seq) == 0))
-		live(req, &f, &pos);
+	/* HEAD: the headers a GET would get, no stream. */
+	if (req->method != ZS_METHOD_HEAD) {
+		zs_req_write(req, "retry: 3000\n\n", 13);
+		if (zs_req_flush(req) == 0 && (p.last_event_id < 0 ||
+		    replay(req, &f, &key, p.last_event_id, pos.seq) == 0))
+			live(req, &f, &key, &pos);
+	}
 	zs_slots_give(&hold);
 }
 

@@ -4,7 +4,8 @@
  * Events are inserted in SQLite's seq order, so they get PostgreSQL seqs
  * in the same order (the numbers differ, so a paging cursor of the SQLite
  * days does not carry over; change seqs continue after SQLite's, so a
- * stream's Last-Event-ID of the SQLite days replays what came since).
+ * stream's Last-Event-ID of the SQLite days replays what came since:
+ * the installation's secret, which seals the ids, comes along).
  * The triggers count each copied event in its state; the change rows they
  * write are removed before COMMIT, so open streams do not see a copied
  * inbox as new events.
@@ -125,6 +126,30 @@ copy_rows(sqlite3 *db, PGconn *c, enum zs_sql sel, enum zs_sql ins, int n,
 	return rc;
 }
 
+/*
+ * The installation's secret, so that the sealed ids of the SQLite days
+ * (a stream's Last-Event-ID) open in PostgreSQL to the same seqs; 0 or -1.
+ */
+static int
+copy_secret(sqlite3 *db, PGconn *c)
+{
+	sqlite3_stmt	*st;
+	char		 hex[80] = "";
+
+	if (sqlite3_prepare_v2(db, zs_sqlite_text(SQL_SECRET_GET), -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    col(st, 0) != NULL)
+		snprintf(hex, sizeof(hex), "%s", col(st, 0));
+	sqlite3_finalize(st);
+	if (hex[0] == '\0') {
+		fprintf(stderr, "zapstream: copy-to-postgres: %s has no "
+		    "installation secret\n", sqlite3_db_filename(db, "main"));
+		return -1;
+	}
+	return exec(c, zs_pg_text(SQL_COPY_SECRET_PUT), 1,
+	    (const char *[]){ hex }, -1, 0, NULL);
+}
+
 /* Everything, inside the open PostgreSQL transaction; 0 or -1. */
 static int
 copy_all(sqlite3 *db, PGconn *c, const char *before, struct tally *t)
@@ -137,7 +162,7 @@ copy_all(sqlite3 *db, PGconn *c, const char *before, struct tally *t)
 	    copy_rows(db, c, SQL_COPY_IDEM, SQL_COPY_IDEM_PUT, 6, 2,
 	    &t->keys, t) == -1 ||
 	    copy_rows(db, c, SQL_COPY_TOKENS, SQL_COPY_TOKEN_PUT, 4, -1,
-	    &t->tokens, t) == -1)
+	    &t->tokens, t) == -1 || copy_secret(db, c) == -1)
 		return -1;
 	/* New ids must sort after the copied ones. */
 	if (sqlite3_prepare_v2(db, zs_sqlite_text(SQL_ULID_GET), -1,
@@ -176,9 +201,9 @@ open_sqlite(const struct zs_config *cfg)
 		v = zs_sqlite_user_version(db);
 	if (v != ZS_SQLITE_SCHEMA_VERSION) {
 		fprintf(stderr, "zapstream: copy-to-postgres: %s is not a "
-		    "ZapStream SQLite database at schema version 3 (run "
+		    "ZapStream SQLite database at schema version %d (run "
 		    "make db-init with STORAGE_BACKEND=sqlite first)\n",
-		    cfg->db_path);
+		    cfg->db_path, ZS_SQLITE_SCHEMA_VERSION);
 		sqlite3_close(db);
 		return NULL;
 	}

@@ -9,12 +9,19 @@
 
 #include "parse/zs_event.h"
 #include "store/zs_db.h"
+#include "parse/zs_text.h"
 #include "util/zs_log.h"
 
 const struct zs_driver *zs_db = &zs_sqlite_driver;
 
 /* The settings the store was opened with. */
 static const struct zs_config	*db_cfg;
+
+/* The installation's secret, read once, when the store first opens. */
+static struct {
+	unsigned char	 k[ZS_SEAL_KEY_LEN];
+	int		 loaded;
+} secret;
 
 const struct zs_driver *
 zs_db_driver(const struct zs_config *cfg)
@@ -36,6 +43,55 @@ zs_db_cfg(void)
 	return db_cfg;
 }
 
+/* Reads the installation's secret (64 hex digits) on the open store. */
+static enum zs_store_rc
+load_secret(void)
+{
+	enum zs_store_rc	 rc;
+	const char		*hex = NULL;
+	size_t			 len = 0, i;
+	int			 row, hi, lo, ok;
+
+	zs_db->reset(SQL_SECRET_GET);
+	if ((rc = zs_db->step(SQL_SECRET_GET, &row)) == ZS_STORE_OK && row)
+		hex = zs_db->col_text(SQL_SECRET_GET, 0, &len);
+	ok = hex != NULL && len == 2 * ZS_SEAL_KEY_LEN;
+	for (i = 0; ok && i < ZS_SEAL_KEY_LEN; i++) {
+		hi = zs_text_hex((unsigned char)hex[2 * i]);
+		lo = zs_text_hex((unsigned char)hex[2 * i + 1]);
+		if ((ok = hi >= 0 && lo >= 0))
+			secret.k[i] = (unsigned char)(hi << 4 | lo);
+	}
+	zs_db->done(SQL_SECRET_GET);
+	if (rc != ZS_STORE_OK)
+		return rc;
+	if (!ok) {
+		zs_log("the installation's secret (table install_secret) is "
+		    "missing or damaged: run make db-init");
+		return ZS_STORE_UNAVAILABLE;
+	}
+	secret.loaded = 1;
+	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_db_open(const struct zs_config *cfg)
+{
+	enum zs_store_rc	 rc;
+
+	if ((rc = zs_db->open(cfg)) != ZS_STORE_OK || secret.loaded)
+		return rc;
+	if ((rc = load_secret()) != ZS_STORE_OK)
+		zs_db->close();		/* never run without it */
+	return rc;
+}
+
+const unsigned char *
+zs_db_secret(void)
+{
+	return secret.loaded ? secret.k : NULL;
+}
+
 enum zs_store_rc
 zs_db_ensure_open(void)
 {
@@ -43,7 +99,7 @@ zs_db_ensure_open(void)
 		return ZS_STORE_OK;
 	if (db_cfg == NULL)
 		return ZS_STORE_UNAVAILABLE;
-	return zs_db->open(db_cfg);
+	return zs_db_open(db_cfg);
 }
 
 void

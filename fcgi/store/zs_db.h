@@ -105,6 +105,12 @@ const struct zs_driver *zs_db_driver(const struct zs_config *cfg);
 void		 zs_db_select(const struct zs_config *cfg);
 /* The settings the store was opened with (NULL before). */
 const struct zs_config *zs_db_cfg(void);
+/* Opens the driver in use (once) and reads the installation's secret
+ * the first time; a store without its secret is not opened. */
+enum zs_store_rc zs_db_open(const struct zs_config *cfg);
+/* The installation's secret (ZS_SEAL_KEY_LEN bytes), or NULL until the
+ * store has opened. */
+const unsigned char *zs_db_secret(void);
 /* Opens the store again if a past failure closed it. */
 enum zs_store_rc zs_db_ensure_open(void);
 /* Applies one migration file as schema version; the driver's. */

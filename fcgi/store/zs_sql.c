@@ -120,6 +120,7 @@ const char *const zs_sql_common[SQL__MAX] = {
 	"UPDATE events SET dead_at = NULL, delivery_count = 0, "
 	"lease_id = NULL, visible_at = NULL "
 	"WHERE tenant = ?1 AND id = ?2 AND " DEAD,
+	[SQL_SECRET_GET] = "SELECT secret FROM install_secret WHERE one = 1",
 	[SQL_COPY_EVENTS] =
 	"SELECT id, tenant, created_at, source, type, topic, payload, "
 	"acked_at, delivery_count, lease_id, visible_at, dead_at "

@@ -76,6 +76,8 @@ enum zs_sql {
 	SQL_EXTEND,
 	SQL_RELEASE,
 	SQL_REDRIVE,		/* 1 tenant, 2 id */
+	SQL_SECRET_GET,		/* the installation's secret (hex), read
+				   at open; zs-admin copy reads it too */
 	/* Run on connections other than the store's (not prepared): */
 	SQL_SESSION,		/* a new connection's settings: 1 lock wait
 				   (ms), 2 durability, or the text that
@@ -108,6 +110,7 @@ enum zs_sql {
 	SQL_COPY_TOKEN_PUT,
 	SQL_COPY_ULID_PUT,	/* 1 the last ULID, if later */
 	SQL_COPY_SEQ_PUT,	/* 1 the last change seq, if later */
+	SQL_COPY_SECRET_PUT,	/* 1 the installation's secret (hex) */
 	SQL_COPY_CHANGES_DROP,	/* 1 the change seq before the copy */
 	SQL__MAX
 };

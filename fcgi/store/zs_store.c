@@ -27,7 +27,21 @@ enum zs_store_rc
 zs_store_open(const struct zs_config *cfg)
 {
 	zs_db_select(cfg);
-	return zs_db->open(cfg);
+	return zs_db_open(cfg);
+}
+
+enum zs_store_rc
+zs_store_tenant_key(const char *tenant, struct zs_seal_key *out)
+{
+	enum zs_store_rc	 rc;
+
+	if (zs_db_secret() == NULL && (rc = zs_db_ensure_open()) !=
+	    ZS_STORE_OK)
+		return rc;
+	if (zs_db_secret() == NULL)
+		return ZS_STORE_UNAVAILABLE;
+	return zs_seal_key(zs_db_secret(), tenant, out) == 0 ? ZS_STORE_OK :
+	    ZS_STORE_ERROR;
 }
 
 void

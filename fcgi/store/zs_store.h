@@ -14,6 +14,7 @@
 
 #include "parse/zs_config.h"
 #include "parse/zs_text.h"
+#include "util/zs_seal.h"
 #include "util/zs_ulid.h"
 
 #define ZS_EVENT_ID_LEN	 (4 + ZS_ULID_LEN)	/* "evt_" + ULID */
@@ -171,6 +172,14 @@ enum zs_store_rc zs_store_open(const struct zs_config *);
 void		 zs_store_close(void);
 /* Checks the database answers a read. */
 enum zs_store_rc zs_store_ping(void);
+/*
+ * The key that seals tenant's public ids (SSE ids and paging cursors,
+ * util/zs_seal.h), derived from the installation's secret, which the
+ * store reads once when it opens. Once open, it runs no statement (so a
+ * zs_change_fn may call it).
+ */
+enum zs_store_rc zs_store_tenant_key(const char *tenant,
+		    struct zs_seal_key *out);
 /*
  * Stores one event and (if given) its idempotency key in one transaction.
  * With a live key: the same body hash replays (replayed = 1), another body

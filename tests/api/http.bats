@@ -117,6 +117,11 @@ req_head() {
 	[ "$status_code" = 200 ]
 	[ "$(header content-type)" = "text/event-stream; charset=utf-8" ]
 	[ -z "$body" ]
+	# and gives its stream slot back (STREAM_MAX_PER_KEY is 25)
+	for i in $(seq 1 30); do
+		req_head "/inbox/stream?api_key=$KEY_B"
+		[ "$status_code" = 200 ] || { echo "HEAD $i: $status_code"; false; }
+	done
 	# and HEAD is not a way around the key
 	req_head /inbox
 	[ "$status_code" = 401 ]

@@ -154,6 +154,51 @@ load ../helpers/suite
 	[ "$(jq -r '.error.details[0].field' <<<"$body")" = cursor ]
 }
 
+# cursor_plain CURSOR: the text inside a cursor (base64url, unpadded).
+cursor_plain() {
+	local c=$1
+	while [ $((${#c} % 4)) != 0 ]; do c="$c="; done
+	tr -- '-_' '+/' <<<"$c" | base64 -d
+}
+
+@test "cursors are sealed per tenant: they reveal nothing of another tenant's events, and old ones are refused" {
+	new_event '{"topic":"sealed","payload":{"n":1}}' >/dev/null
+	for i in 1 2 3 4 5; do
+		req_b POST /events -H 'Content-Type: application/json' --data-binary '{"topic":"sealed","payload":{}}'
+		[ "$status_code" = 201 ]
+	done
+	for i in 2 3; do new_event "{\"topic\":\"sealed\",\"payload\":{\"n\":$i}}" >/dev/null; done
+	req_a GET '/inbox?topic=sealed&limit=1'
+	c1=$(jq -r .next_cursor <<<"$body")
+	id1=$(jq -r '.events[0].id' <<<"$body")
+	req_a GET "/inbox?topic=sealed&limit=1&cursor=$c1"
+	c2=$(jq -r .next_cursor <<<"$body")
+	id2=$(jq -r '.events[0].id' <<<"$body")
+	[ "$(jq -r '.events[0].payload.n' <<<"$body")" = 2 ]
+	s1=$(zs_sql "SELECT seq FROM events WHERE id = '$id1'")
+	s2=$(zs_sql "SELECT seq FROM events WHERE id = '$id2'")
+	[ $((s2 - s1)) = 6 ]	# B's five events lie between
+	p1=$(cursor_plain "$c1")
+	p2=$(cursor_plain "$c2")
+	[[ "$p1" == v2:a:* ]] && [[ "$p2" == v2:a:* ]]
+	n1=${p1#v2:a:} n2=${p2#v2:a:}
+	[ "$n1" != "$s1" ] && [ "$n2" != "$s2" ]
+	[ $((n2 - n1)) != 6 ] && [ $((n2 - n1)) != 1 ]
+	# the last page still comes, exactly
+	req_a GET "/inbox?topic=sealed&limit=1&cursor=$c2"
+	[ "$(jq -r '.events[0].payload.n' <<<"$body")" = 3 ]
+	[ "$(jq -r .next_cursor <<<"$body")" = null ]
+	# B's listing from A's cursor shows none of A's events
+	req_b GET "/inbox?topic=sealed&cursor=$c1"
+	[ "$status_code" = 200 ]
+	[ -z "$(jq -r '.events[].id' <<<"$body" | grep -Fx -e "$id1" -e "$id2")" ]
+	# a version 1 cursor (the seq itself) is refused: a cursor is short-lived
+	v1=$(printf 'v1:a:%s' "$s1" | base64 | tr -- '+/' '-_' | tr -d '=\n')
+	req_a GET "/inbox?topic=sealed&limit=1&cursor=$v1"
+	expect_error 400 INVALID_PARAMETER
+	[ "$(jq -r '.error.details[0].field' <<<"$body")" = cursor ]
+}
+
 @test "api_key in the query is refused outside the stream" {
 	req GET '/inbox?api_key=key_a' -H "X-API-Key: $KEY_A"
 	expect_error 400 INVALID_PARAMETER

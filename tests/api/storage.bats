@@ -19,7 +19,7 @@ setup_file() {
 	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = "$((10#${newest%%_*}))" ]
 }
 
-@test "migrating a version 2 database to 3 keeps events, counts and the change sequence" {
+@test "migrating a version 2 database to the newest keeps events, counts and the change sequence" {
 	zs_on_sqlite || skip "SQLite's own migrations (PostgreSQL starts at its version 1)"
 	dir=$(mktemp -d)
 	mkdir -p "$dir/v2/migrations"
@@ -36,7 +36,8 @@ setup_file() {
 	# Three changes were made; the newest is gone, but its seq is used.
 	[ "$(sqlite3 "$db" "SELECT seq FROM sqlite_sequence WHERE name = 'changes'")" = 3 ]
 	DATABASE_PATH=$db "$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null
-	[ "$(sqlite3 "$db" 'PRAGMA user_version')" = 3 ]
+	newest=$(ls "$ZS_ROOT/sql/migrations" | sort | tail -n 1)
+	[ "$(sqlite3 "$db" 'PRAGMA user_version')" = "$((10#${newest%%_*}))" ]
 	[ "$(sqlite3 "$db" 'SELECT count(*) FROM events')" = 2 ]
 	[ "$(sqlite3 "$db" 'SELECT group_concat(seq) FROM changes')" = 1,2 ]
 	[ "$(sqlite3 "$db" "SELECT pending || ' ' || acknowledged || ' ' || dead FROM source_counts")" = "1 1 0" ]

@@ -16,9 +16,9 @@ teardown() {
 	close_streams
 }
 
-# last_seq: the newest change number (for Last-Event-ID).
+# last_seq: the id of the newest change, for tenant_a's Last-Event-ID.
 last_seq() {
-	zs_sql 'SELECT coalesce(max(seq), 0) FROM changes'
+	last_id tenant_a
 }
 
 # stream_threads: threads in every zs-stream process of this server.
@@ -48,8 +48,11 @@ stream_threads() {
 	data=$(grep -A1 '^event: event.created' "$BATS_TEST_TMPDIR/s" | sed -n 's/^data: //p')
 	[ "$(jq -r .id <<<"$data")" = "$id" ]
 	[ "$(jq -c '[.source, .type, .topic, .payload, .status, .acked_at]' <<<"$data")" = '["live","t","live",{"n":1},"pending",null]' ]
-	seq=$(grep -B1 '^event: event.created' "$BATS_TEST_TMPDIR/s" | sed -n 's/^id: //p')
-	[ "$seq" = "$(zs_sql "SELECT seq FROM changes WHERE event_id = '$id'")" ]
+	# the id is the change's seq sealed with the tenant's key
+	sid=$(grep -B1 '^event: event.created' "$BATS_TEST_TMPDIR/s" | sed -n 's/^id: //p')
+	seq=$(zs_sql "SELECT seq FROM changes WHERE event_id = '$id'")
+	[ "$sid" = "$(sealed_id tenant_a "$seq")" ]
+	[ "$sid" != "$seq" ]
 }
 
 @test "acknowledged and deleted changes arrive with their data" {
@@ -65,8 +68,10 @@ stream_threads() {
 	[ "$(grep '^event: ' "$BATS_TEST_TMPDIR/s" | tr '\n' ' ')" = "event: event.created event: event.acknowledged event: event.deleted " ]
 	[ "$(grep -A1 '^event: event.acknowledged' "$BATS_TEST_TMPDIR/s" | sed -n 's/^data: //p')" = "{\"id\":\"$id\",\"status\":\"acknowledged\",\"acked_at\":\"$acked\"}" ]
 	[ "$(grep -A1 '^event: event.deleted' "$BATS_TEST_TMPDIR/s" | sed -n 's/^data: //p')" = "{\"id\":\"$id\",\"status\":\"deleted\"}" ]
-	# ids are the change sequence: increasing
-	[ "$(sed -n 's/^id: //p' "$BATS_TEST_TMPDIR/s" | sort -n -c && echo sorted)" = sorted ]
+	# each id is its change's, sealed: not increasing, but exact
+	want=$(for seq in $(zs_sql "SELECT seq FROM changes WHERE event_id = '$id' ORDER BY seq"); do
+		sealed_id tenant_a "$seq"; done)
+	[ "$(sed -n 's/^id: //p' "$BATS_TEST_TMPDIR/s")" = "$want" ]
 }
 
 @test "Last-Event-ID replays every change after it, then continues live, without gaps or duplicates" {
@@ -137,6 +142,74 @@ stream_threads() {
 	grep -q '^retry: 3000' "$BATS_TEST_TMPDIR/b2"
 }
 
+# post_as KEY N: posts an event {"topic":"vol","payload":{"n":N}} with
+# KEY; prints nothing, fails unless 201.
+post_as() {
+	req POST /events -H "X-API-Key: $1" -H 'Content-Type: application/json' \
+		--data-binary "{\"topic\":\"vol\",\"payload\":{\"n\":$2}}"
+	[ "$status_code" = 201 ]
+}
+
+# ids FILE: the id: lines of a stream, one a line.
+ids() {
+	sed -n 's/^id: //p' "$1"
+}
+
+@test "a tenant's stream ids reveal nothing of another tenant's volume, and reconnects still miss nothing" {
+	a=$BATS_TEST_TMPDIR/a
+	b=$BATS_TEST_TMPDIR/b
+	open_stream "$a" "$ZS_URL/inbox/stream?topic=vol" -H "X-API-Key: $KEY_A"
+	open_stream "$b" "$ZS_URL/inbox/stream?topic=vol" -H "X-API-Key: $KEY_B"
+	# A and B write interleaved: B's changes fall between A's
+	post_as "$KEY_A" 1
+	for n in 1 2 3; do post_as "$KEY_B" "$n"; done
+	post_as "$KEY_A" 2
+	post_as "$KEY_B" 4
+	post_as "$KEY_A" 3
+	wait_for "$a" '^event: event.created' 3
+	wait_for "$b" '^event: event.created' 4
+	kill "${STREAMS[0]}"
+	# the change seqs are 4 and 2 apart, but A's ids are not (nor the
+	# seqs themselves): nothing counts B's changes
+	mapfile -t ida < <(ids "$a")
+	mapfile -t seqs < <(zs_sql "SELECT c.seq FROM changes c JOIN events e ON e.id = c.event_id WHERE e.tenant = 'tenant_a' AND e.topic = 'vol' ORDER BY c.seq")
+	[ "${#ida[@]}" = 3 ] && [ "${#seqs[@]}" = 3 ]
+	[ $((seqs[1] - seqs[0])) = 4 ] && [ $((seqs[2] - seqs[1])) = 2 ]
+	for i in 0 1 2; do
+		[ "${ida[$i]}" != "${seqs[$i]}" ]
+		[ ${#ida[$i]} -le 18 ] && [ "${ida[$i]}" -ge 1 ]
+	done
+	[ $((ida[1] - ida[0])) != 4 ] && [ $((ida[2] - ida[1])) != 2 ]
+	[ $((ida[1] - ida[0])) != 1 ] && [ $((ida[2] - ida[1])) != 1 ]
+	# the same change seq is another id for each tenant
+	[ "$(sealed_id tenant_a "${seqs[0]}")" = "${ida[0]}" ]
+	[ "$(sealed_id tenant_b "${seqs[0]}")" != "${ida[0]}" ]
+
+	# B replaying from A's first id: none of A's events (it opens, under
+	# B's key, to a seq that says nothing), and B's own replay is exact
+	curl -sN -m 2 "$ZS_URL/inbox/stream?topic=vol" -H "X-API-Key: $KEY_B" \
+		-H "Last-Event-ID: ${ida[0]}" >"$BATS_TEST_TMPDIR/b2" || :
+	grep -q '^retry: 3000' "$BATS_TEST_TMPDIR/b2"
+	[ -z "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/b2" | jq -r 'select(.id != null) | .id' | grep -Ff <(zs_sql "SELECT id FROM events WHERE tenant = 'tenant_a'") || :)" ]
+	idb=$(ids "$b" | head -n 1)
+	curl -sN -m 2 "$ZS_URL/inbox/stream?topic=vol" -H "X-API-Key: $KEY_B" \
+		-H "Last-Event-ID: $idb" >"$BATS_TEST_TMPDIR/b3" || :
+	[ "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/b3" | jq -r .payload.n | tr '\n' ' ')" = "2 3 4 " ]
+
+	# A comes back with its last id while both wrote: exactly what it
+	# missed, once, in order
+	post_as "$KEY_A" 4
+	post_as "$KEY_B" 5
+	post_as "$KEY_A" 5
+	open_stream "$BATS_TEST_TMPDIR/a2" "$ZS_URL/inbox/stream?topic=vol" \
+		-H "X-API-Key: $KEY_A" -H "Last-Event-ID: ${ida[2]}"
+	post_as "$KEY_A" 6
+	wait_for "$BATS_TEST_TMPDIR/a2" '^event: event.created' 3
+	sleep 0.3
+	[ "$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/a2" | jq -r .payload.n | tr '\n' ' ')" = "4 5 6 " ]
+	[ "$(ids "$BATS_TEST_TMPDIR/a2" | sort -u | wc -l)" = 3 ]
+}
+
 @test "an idle stream gets a ': ping' comment (STREAM_PING_SECONDS)" {
 	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_B"
 	wait_for "$BATS_TEST_TMPDIR/s" "^: ping" 2
@@ -151,14 +224,17 @@ stream_threads() {
 }
 
 @test "a malformed last_event_id is 400, in the query or the header" {
-	for v in abc -1 1.5 99999999999999999999 ''; do
+	# 2^58 + 1 and above are no id (ids are 1 to 2^58), 19 digits too long
+	for v in abc -1 1.5 99999999999999999999 288230376151711745 999999999999999999 1000000000000000000 ''; do
 		req GET "/inbox/stream?last_event_id=$v" -H "X-API-Key: $KEY_A"
 		expect_error 400 INVALID_PARAMETER
 		[ "$(jq -r '.error.details[0].field' <<<"$body")" = last_event_id ]
 	done
-	req GET /inbox/stream -H "X-API-Key: $KEY_A" -H 'Last-Event-ID: 12x'
-	expect_error 400 INVALID_PARAMETER
-	[ "$(jq -r '.error.details[0].field' <<<"$body")" = Last-Event-ID ]
+	for v in 12x 288230376151711745; do
+		req GET /inbox/stream -H "X-API-Key: $KEY_A" -H "Last-Event-ID: $v"
+		expect_error 400 INVALID_PARAMETER
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = Last-Event-ID ]
+	done
 	req GET '/inbox/stream?bogus=1' -H "X-API-Key: $KEY_A"
 	expect_error 400 INVALID_PARAMETER
 	req POST /inbox/stream -H "X-API-Key: $KEY_A" -d ''

@@ -18,6 +18,7 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static struct zs_config	 cfg;
+	static const struct zs_seal_key seal;	/* any key will do */
 	char			 out[ZS_HTTP_PATH_MAX + 1];
 	char			*s;
 	const char		*key;
@@ -47,9 +48,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		    zs_auth_plain(s, &key, &len) == 0)
 			zs_auth_lookup(&cfg, key, len);
 		break;
-	case 6: zs_cursor_decode(s, &n, &order); break;
+	case 6: zs_cursor_decode(&seal, s, &n, &order); break;
 	case 7: zs_time_parse(s, &n); break;
-	default: zs_event_id_ok(s); zs_query_event_id(s, &n); break;
+	default: zs_event_id_ok(s); zs_query_event_id(s, &seal, &n); break;
 	}
 	free(s);
 	return 0;

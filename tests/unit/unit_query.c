@@ -12,6 +12,10 @@
 #include "store/zs_store.h"
 #include "zs_unit.h"
 
+/* Cursors of seq 42, ascending and descending, under unit_key. */
+#define A42	 "djI6YToyMjM3MTY0NjcwOTY2Nzc4MjI"
+#define D42	 "djI6ZDoyMjM3MTY0NjcwOTY2Nzc4MjI"
+
 /* ---- query -------------------------------------------------------------- */
 
 /*
@@ -67,16 +71,17 @@ static const struct list_case {
 	{ "since=2023-11-14T22%3A13%3A20.123Z", 0, 0, 0, NULL, NULL, NULL,
 	  1700000000123, 0 },
 
-	/* cursor: base64url of "v1:a:42" and "v1:d:42" */
-	{ "cursor=djE6YTo0Mg", 0, 0, ZS_ORDER_ASC, NULL, NULL, NULL, 0, 42 },
-	{ "cursor=djE6ZDo0Mg&order=desc", 0, 0, ZS_ORDER_DESC, NULL, NULL,
+	/* cursor: base64url of "v2:a:N" and "v2:d:N", N seq 42 sealed
+	 * with unit_key */
+	{ "cursor=" A42, 0, 0, ZS_ORDER_ASC, NULL, NULL, NULL, 0, 42 },
+	{ "cursor=" D42 "&order=desc", 0, 0, ZS_ORDER_DESC, NULL, NULL,
 	  NULL, 0, 42 },
-	{ "order=desc&cursor=djE6ZDo0Mg", 0, 0, ZS_ORDER_DESC, NULL, NULL,
+	{ "order=desc&cursor=" D42, 0, 0, ZS_ORDER_DESC, NULL, NULL,
 	  NULL, 0, 42 },
 
 	/* Everything at once. */
 	{ "limit=10&status=all&order=desc&topic=t&type=y&source=s&"
-	  "since=2024-01-01T00:00:00Z&cursor=djE6ZDo0Mg", 10, ZS_STATUS_ALL,
+	  "since=2024-01-01T00:00:00Z&cursor=" D42, 10, ZS_STATUS_ALL,
 	  ZS_ORDER_DESC, "t", "y", "s", 1704067200000, 42 },
 };
 
@@ -139,10 +144,11 @@ static const struct list_bad {
 	{ "since=1704067200", "since", NULL },
 	{ "since=", "since", NULL },
 
-	/* cursor: base64url of "v1:a:42" and "v1:d:42" */
-	{ "cursor=djE6ZDo0Mg", "cursor", "other order" },
-	{ "cursor=djE6YTo0Mg&order=desc", "cursor", "other order" },
-	{ "cursor=djE6YTo0Mg==", "cursor", "not a cursor" },
+	/* cursor: seq 42 sealed, "v1:a:42" (the seq itself, refused) */
+	{ "cursor=" D42, "cursor", "other order" },
+	{ "cursor=" A42 "&order=desc", "cursor", "other order" },
+	{ "cursor=" A42 "==", "cursor", "not a cursor" },
+	{ "cursor=djE6YTo0Mg", "cursor", "not a cursor" },
 	{ "cursor=garbage!", "cursor", "not a cursor" },
 	{ "cursor=", "cursor", NULL },
 
@@ -309,7 +315,7 @@ suite_query(void)
 		c = &list_cases[i];
 		begins(c->qs);
 		memset(&err, 0, sizeof(err));
-		rc = zs_query_list(c->qs, &p, &err);
+		rc = zs_query_list(c->qs, &unit_key, &p, &err);
 		CHECK(rc == 0, "want 0, got %d (%s %s)", rc, err.field,
 		    err.message);
 		if (rc == 0)
@@ -320,7 +326,8 @@ suite_query(void)
 	for (i = 0; i < sizeof(list_bads) / sizeof(list_bads[0]); i++) {
 		begins(list_bads[i].qs);
 		memset(&err, 0, sizeof(err));
-		rc = zs_query_list(list_bads[i].qs, &p, &err);
+		rc = zs_query_list(list_bads[i].qs, &unit_key, &p,
+		    &err);
 		CHECK(rc == -1, "want -1, got %d", rc);
 		if (rc == -1)
 			check_err(&err, list_bads[i].field, list_bads[i].msg);
@@ -331,7 +338,7 @@ suite_query(void)
 		in = repeat(l->pre, l->unit, l->n, l->post, &len);
 		begin(in, len);
 		memset(&err, 0, sizeof(err));
-		rc = zs_query_list(in, &p, &err);
+		rc = zs_query_list(in, &unit_key, &p, &err);
 		CHECK(rc == l->rc, "want %d, got %d (%s %s)", l->rc, rc,
 		    err.field, err.message);
 		if (rc == 0 && l->rc == 0)
@@ -347,12 +354,13 @@ suite_query(void)
 	/* A cursor from zs_cursor_encode: good for its own order only. */
 	for (a = 0; a < ZS_ORDER__MAX; a++)
 		for (b = 0; b < ZS_ORDER__MAX; b++) {
-			zs_cursor_encode(7, (enum zs_order)a, cur);
+			zs_cursor_encode(&unit_key, 7, (enum zs_order)a,
+			    cur);
 			cq = repeat("cursor=", cur, 1, b == ZS_ORDER_DESC ?
 			    "&order=desc" : "&order=asc", &len);
 			begin(cq, len);
 			memset(&err, 0, sizeof(err));
-			rc = zs_query_list(cq, &p, &err);
+			rc = zs_query_list(cq, &unit_key, &p, &err);
 			if (a == b)
 				CHECK(rc == 0 && p.after_seq == 7 &&
 				    (int)p.order == b, "want 0 after 7, got "
@@ -403,18 +411,35 @@ suite_query(void)
 
 /* ---- cursor ------------------------------------------------------------- */
 
+/* zs_query_event_id: v, and the seq it opens to (-1: refused). */
+static const struct event_id_case {
+	const char	*v;
+	int64_t		 seq;
+} event_id_cases[] = {
+	{ "0", 0 },				/* from the very start */
+	{ "223716467096677822", 42 },		/* seq 42 under unit_key */
+	{ "40486365316581311", ZS_SEAL_MAX - 1 },
+	{ "288230376151711745", -1 },		/* 2^58 + 1 */
+	{ "999999999999999999", -1 },
+	{ "1000000000000000000", -1 },		/* 19 digits */
+	{ "", -1 },
+	{ "-1", -1 },
+	{ "42a", -1 },
+	{ " 42", -1 },
+};
+
 /* Round trips; enc, when given, is the exact cursor text. */
 static const struct cursor_case {
 	int64_t		 seq;
 	enum zs_order	 order;
 	const char	*enc;
 } cursor_cases[] = {
-	{ 42, ZS_ORDER_ASC, "djE6YTo0Mg" },
-	{ 42, ZS_ORDER_DESC, "djE6ZDo0Mg" },
-	{ 0, ZS_ORDER_ASC, "djE6YTow" },
-	{ 1, ZS_ORDER_ASC, "djE6YTox" },
-	{ INT64_MAX, ZS_ORDER_ASC, "djE6YTo5MjIzMzcyMDM2ODU0Nzc1ODA3" },
-	{ INT64_MAX, ZS_ORDER_DESC, "djE6ZDo5MjIzMzcyMDM2ODU0Nzc1ODA3" },
+	{ 42, ZS_ORDER_ASC, A42 },
+	{ 42, ZS_ORDER_DESC, D42 },
+	{ 0, ZS_ORDER_ASC, "djI6YToxOTg2MTEwNDM1NTM2Mjc5NzM" },
+	{ 1, ZS_ORDER_ASC, NULL },
+	{ ZS_SEAL_MAX - 1, ZS_ORDER_ASC, "djI6YTo0MDQ4NjM2NTMxNjU4MTMxMQ" },
+	{ ZS_SEAL_MAX - 1, ZS_ORDER_DESC, NULL },
 	{ 0, ZS_ORDER_DESC, NULL },
 	{ 9, ZS_ORDER_ASC, NULL },
 	{ 10, ZS_ORDER_DESC, NULL },
@@ -425,16 +450,20 @@ static const struct cursor_case {
 	{ 2147483648, ZS_ORDER_ASC, NULL },
 	{ 4294967296, ZS_ORDER_DESC, NULL },
 	{ 9007199254740993, ZS_ORDER_ASC, NULL },
-	{ 922337203685477579, ZS_ORDER_DESC, NULL },
-	{ 922337203685477580, ZS_ORDER_ASC, NULL },
-	{ INT64_MAX - 7, ZS_ORDER_DESC, NULL },
-	{ INT64_MAX - 1, ZS_ORDER_ASC, NULL },
+	{ 92233720368547757, ZS_ORDER_DESC, NULL },
+	{ 92233720368547758, ZS_ORDER_ASC, NULL },
+	{ ZS_SEAL_MAX - 7, ZS_ORDER_DESC, NULL },
+	{ ZS_SEAL_MAX - 2, ZS_ORDER_ASC, NULL },
 };
 
 /* Texts zs_cursor_decode must refuse; the comment is the plain text. */
 static const char *const cursor_bad[] = {
 	"",
-	"djE6YTo0Mg==",				/* padded */
+	"djE6YTo0Mg",				/* "v1:a:42": version 1 */
+	"djI6YTow",				/* "v2:a:0": no id */
+	"djI6YToyODgyMzAzNzYxNTE3MTE3NDU",	/* "v2:a:" 2^58 + 1 */
+	A42 "==",				/* padded */
+	"djE6YTo0Mg==",
 	"djE6YTo0Mg=",
 	"djE6YTo0M",				/* 9 characters */
 	"djE6YTo",				/* "v1:a:" */
@@ -442,7 +471,7 @@ static const char *const cursor_bad[] = {
 	"djE",
 	"dg",					/* "v" */
 	"djE6eDox",				/* "v1:x:1" */
-	"djI6YTox",				/* "v2:a:1" */
+	"djM6YTox",				/* "v3:a:1" */
 	"djE6YTowMQ",				/* "v1:a:01" */
 	"djE6YToxeA",				/* "v1:a:1x" */
 	"djE6YTotMQ",				/* "v1:a:-1" */
@@ -482,7 +511,7 @@ suite_cursor(void)
 		    c->order == ZS_ORDER_DESC ? "desc" : "asc");
 		begins(buf);
 		memset(buf, 'X', sizeof(buf));
-		zs_cursor_encode(c->seq, c->order, buf);
+		zs_cursor_encode(&unit_key, c->seq, c->order, buf);
 		len = strlen(buf);
 		CHECK(len < ZS_CURSOR_BUFSZ && buf[ZS_CURSOR_BUFSZ] == 'X',
 		    "cursor %s overflows ZS_CURSOR_BUFSZ", qs(buf));
@@ -494,7 +523,7 @@ suite_cursor(void)
 			    qs(c->enc), qs(buf));
 		seq = -1;
 		order = ZS_ORDER__MAX;
-		rc = zs_cursor_decode(buf, &seq, &order);
+		rc = zs_cursor_decode(&unit_key, buf, &seq, &order);
 		CHECK(rc == 0 && seq == c->seq && order == c->order,
 		    "decoding %s: want 0 %" PRId64 " %d, got %d %" PRId64
 		    " %d", qs(buf), c->seq, (int)c->order, rc, seq,
@@ -503,13 +532,24 @@ suite_cursor(void)
 
 	for (i = 0; i < sizeof(cursor_bad) / sizeof(cursor_bad[0]); i++) {
 		begins(cursor_bad[i]);
-		rc = zs_cursor_decode(cursor_bad[i], &seq, &order);
+		rc = zs_cursor_decode(&unit_key, cursor_bad[i], &seq,
+		    &order);
 		CHECK(rc == -1, "want -1, got %d (seq %" PRId64 ")", rc, seq);
+	}
+
+	for (i = 0; i < sizeof(event_id_cases) / sizeof(event_id_cases[0]);
+	    i++) {
+		begins(event_id_cases[i].v);
+		seq = -7;
+		rc = zs_query_event_id(event_id_cases[i].v, &unit_key, &seq);
+		CHECK(event_id_cases[i].seq < 0 ? rc == -1 : rc == 0 &&
+		    seq == event_id_cases[i].seq, "want %" PRId64 ", got %d "
+		    "(seq %" PRId64 ")", event_id_cases[i].seq, rc, seq);
 	}
 
 	big = repeat("djE6YTo0Mg", "A", 100000, "", &len);
 	begin(big, len);
-	rc = zs_cursor_decode(big, &seq, &order);
+	rc = zs_cursor_decode(&unit_key, big, &seq, &order);
 	CHECK(rc == -1, "want -1, got %d", rc);
 	free(big);
 }

@@ -27,6 +27,9 @@ const char		*suite;			/* running suite */
 static char		 cur_in[ESC_BUFSZ];	/* its case's input, escaped */
 int			 cur_failed;		/* the case has failed */
 size_t			 ncases, nfailed;	/* in the running suite */
+const struct zs_seal_key unit_key = { {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+	20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 } };
 
 /*
  * Writes s[0..len) into buf as a C-like quoted string: printable ASCII
@@ -193,6 +196,7 @@ static const struct suite {
 	{ "token", suite_token },
 	{ "sql", suite_sql },
 	{ "slots", suite_slots },
+	{ "seal", suite_seal },
 };
 
 #define NSUITES (sizeof(suites) / sizeof(suites[0]))

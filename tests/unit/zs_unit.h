@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "util/zs_seal.h"
+
 extern const char	*suite;		/* the running suite's name */
 extern size_t		 ncases, nfailed; /* of the running suite */
 extern int		 cur_failed;	/* the running case has failed */
@@ -32,6 +34,8 @@ char		*repeat(const char *pre, const char *unit, size_t n,
 		    const char *post, size_t *lenp);
 /* Nonzero when a and b are both NULL or equal strings. */
 int		 streq(const char *a, const char *b);
+/* The tenant key the parsers' cases are sealed with: bytes 0, 1 ... 31. */
+extern const struct zs_seal_key unit_key;
 
 /* The suites, one per area. */
 void	 suite_json(void);		/* unit_json.c */
@@ -52,5 +56,6 @@ void	 suite_sig(void);
 void	 suite_token(void);
 void	 suite_sql(void);		/* unit_sql.c */
 void	 suite_slots(void);		/* unit_slots.c */
+void	 suite_seal(void);		/* unit_seal.c */
 
 #endif

@@ -93,5 +93,8 @@ const char *const zs_pg_sql[SQL__MAX] = {
 	    "WHERE one = 1 AND $1 COLLATE \"C\" > last_ulid COLLATE \"C\"",
 	[SQL_COPY_SEQ_PUT] = "UPDATE zs_state SET change_seq = "
 	    "greatest(change_seq, $1::bigint) WHERE one = 1",
+	/* the secret too, so public ids of the SQLite days stay valid */
+	[SQL_COPY_SECRET_PUT] =
+	    "UPDATE install_secret SET secret = $1 WHERE one = 1",
 	[SQL_COPY_CHANGES_DROP] = "DELETE FROM changes WHERE seq > $1",
 };
