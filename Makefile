@@ -56,7 +56,7 @@ endif
 # the linker takes only the objects a program uses.
 CFLAGS  += -Ifcgi -MMD -MP
 PROGS   = zs-events zs-inbox zs-lease zs-stream zs-stats zs-health zs-hooks \
-	  zs-notfound zs-admin
+	  zs-metrics zs-notfound zs-admin
 LIB_SRC = $(wildcard fcgi/*/*.c fcgi/*/*/*.c)
 LIB_SRC := $(filter-out fcgi/programs/%,$(LIB_SRC))
 LIB_O   = $(LIB_SRC:fcgi/%.c=$(O)/obj/%.o)
@@ -66,7 +66,7 @@ TESTBIN = $(O)/bin/zs-unit
 
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 	       libssl-dev openssl lighttpd sqlite3 bats curl jq \
-	       valgrind libpq-dev postgresql-15
+	       valgrind libpq-dev postgresql-15 prometheus
 
 # The browser tests drive Debian's Chromium.
 BROWSER_PACKAGES = chromium fonts-dejavu-core
@@ -170,7 +170,7 @@ db-reset: $(O)/bin/zs-admin
 		echo "db-reset removes a SQLite file; with PostgreSQL, drop and create the database yourself"; \
 		exit 1; fi
 	@db="$(DATABASE_PATH)"; \
-	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit" "$$db-authfail" "$$db-slots"; \
+	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit" "$$db-authfail" "$$db-slots" "$$db-metrics"; \
 	echo "removed $$db"
 	@$(MAKE) --no-print-directory db-init
 

@@ -19,6 +19,7 @@ static const struct {
 	{ 400, "INVALID_JSON" },
 	{ 400, "INVALID_PARAMETER" },
 	{ 401, "UNAUTHORIZED" },
+	{ 403, "FORBIDDEN" },
 	{ 404, "NOT_FOUND" },
 	{ 405, "METHOD_NOT_ALLOWED" },
 	{ 413, "PAYLOAD_TOO_LARGE" },
@@ -43,6 +44,7 @@ reason(int status)
 	case 204: return "No Content";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
@@ -125,6 +127,7 @@ zs_reply_start(struct zs_req *req, int status, const char *content_type,
 		return;
 	}
 	req->replied = 1;
+	req->status = status;
 	zs_buf_init(&h, 0);
 	zs_buf_printf(&h, "Status: %d %s\r\nContent-Type: %s\r\n"
 	    "Cache-Control: %s\r\n", status, reason(status), content_type,
@@ -143,6 +146,7 @@ zs_reply_json(struct zs_req *req, int status, const struct zs_buf *body)
 		return;
 	}
 	req->replied = 1;
+	req->status = status;
 	/* Room for the body after the headers (send_reply). */
 	zs_buf_init(&h, ZS_BUF_DEFAULT_LIMIT + (body ? body->len : 0));
 	zs_buf_printf(&h, "Status: %d %s\r\n", status, reason(status));

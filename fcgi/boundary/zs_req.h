@@ -9,6 +9,7 @@
 #define ZS_REQ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "boundary/zs_ratelimit.h"
 #include "parse/zs_body.h"
@@ -43,6 +44,9 @@ struct zs_req {
 	int			 replied;	/* a reply was written */
 	int			 may_defer;	/* zs_req_defer can work */
 	int			 deferred;	/* zs_req_defer took it */
+	int			 status;	/* the reply's status, 0 before */
+	const char		*route;		/* the route's pattern, or NULL */
+	int64_t			 start_us;	/* zs_time_mono_us at arrival */
 };
 
 /* A request parameter (CGI variable) or NULL. */

@@ -13,6 +13,8 @@ int64_t	 zs_time_now_ms(void);
 /* Milliseconds from CLOCK_MONOTONIC: for timeouts and intervals, which a
  * change of the wall clock must not stretch or cut short. */
 int64_t	 zs_time_mono_ms(void);
+/* Microseconds from CLOCK_MONOTONIC: for request durations. */
+int64_t	 zs_time_mono_us(void);
 /* Formats ms as RFC 3339 UTC with milliseconds into buf[ZS_TIME_BUFSZ]. */
 void	 zs_time_format(int64_t ms, char *buf);
 /*
