@@ -235,16 +235,16 @@ quickstart:
 	@$(MAKE) --no-print-directory test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
-status:
+# Per tenant: pending, leased, dead, acknowledged and the oldest pending
+# age, from the query GET /metrics uses (zs-admin status).
+status: $(O)/bin/zs-admin
 	@if [ "$(STORAGE_BACKEND)" = postgres ]; then \
 		$(O)/bin/zs-admin check; \
 	else echo "database: $(DATABASE_PATH)"; fi; \
 	db="$(DATABASE_PATH)"; \
-	if [ "$(STORAGE_BACKEND)" = postgres ]; then :; \
-	elif [ -f "$$db" ]; then \
-		sqlite3 "$$db" "SELECT 'schema version: ' || user_version FROM pragma_user_version; \
-		SELECT 'events: ' || count(*) || ' (' || sum(acked_at IS NULL) || ' pending)' FROM events;"; \
-	else echo "no database yet: run make db-init"; fi; \
+	if [ "$(STORAGE_BACKEND)" != postgres ] && [ ! -f "$$db" ]; then \
+		echo "no database yet: run make db-init"; \
+	else $(O)/bin/zs-admin status; fi; \
 	if curl -fsS "http://$(BIND):$(PORT)/health" >/dev/null 2>&1; then \
 		echo "server: up on http://$(BIND):$(PORT)/"; \
 	else echo "server: not answering on http://$(BIND):$(PORT)/"; fi

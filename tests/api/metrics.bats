@@ -98,6 +98,18 @@ metric() {
 	[ "$n" = 7 ]
 }
 
+@test "zs-admin status (make status) agrees with /stats, per tenant" {
+	for i in 1 2; do new_event '{"topic":"st","payload":{}}' >/dev/null; done
+	req_a GET /stats
+	want=$(jq -r '"\(.pending) \(.leased) \(.dead) \(.acknowledged)"' <<<"$body")
+	run "$ZS_BIN/zs-admin" status
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "tenant "*"pending"*"leased"*"dead"*"acknowledged"*"oldest_s" ]]
+	got=$(awk '$1 == "tenant_a" && $2 == "default" { print $3, $4, $5, $6 }' <<<"$output")
+	[ "$got" = "$want" ]
+	[ "$got" != "0 0 0 0" ]
+}
+
 @test "without METRICS_TOKEN only loopback clients are answered (CGI)" {
 	run_metrics() {
 		env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" DATABASE_URL="${DATABASE_URL:-}" \
