@@ -110,6 +110,18 @@ metric() {
 	[ "$got" != "0 0 0 0" ]
 }
 
+@test "the Grafana dashboard parses and uses only series /metrics has" {
+	req GET /metrics
+	jq -e .panels "$ZS_ROOT/deploy/grafana/zapstream.json" >/dev/null
+	used=$(jq -r '.panels[].targets[].expr' "$ZS_ROOT/deploy/grafana/zapstream.json" |
+		grep -o 'zapstream_[a-z_]*' | sort -u)
+	[ -n "$used" ]
+	for s in $used; do
+		grep -q "^# TYPE ${s%_bucket} \|^# TYPE ${s%_sum} \|^# TYPE ${s%_count} \|^# TYPE $s " <<<"$body" ||
+			{ echo "not in /metrics: $s"; return 1; }
+	done
+}
+
 @test "without METRICS_TOKEN only loopback clients are answered (CGI)" {
 	run_metrics() {
 		env -i PATH="$PATH" DATABASE_PATH="$DATABASE_PATH" DATABASE_URL="${DATABASE_URL:-}" \
