@@ -56,7 +56,7 @@ endif
 # the linker takes only the objects a program uses.
 CFLAGS  += -Ifcgi -MMD -MP
 PROGS   = zs-events zs-inbox zs-lease zs-stream zs-stats zs-health zs-hooks \
-	  zs-notfound zs-admin
+	  zs-metrics zs-notfound zs-admin
 LIB_SRC = $(wildcard fcgi/*/*.c fcgi/*/*/*.c)
 LIB_SRC := $(filter-out fcgi/programs/%,$(LIB_SRC))
 LIB_O   = $(LIB_SRC:fcgi/%.c=$(O)/obj/%.o)
@@ -66,7 +66,7 @@ TESTBIN = $(O)/bin/zs-unit
 
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
 	       libssl-dev openssl lighttpd sqlite3 bats curl jq \
-	       valgrind libpq-dev postgresql-15
+	       valgrind libpq-dev postgresql-15 prometheus
 
 # The browser tests drive Debian's Chromium.
 BROWSER_PACKAGES = chromium fonts-dejavu-core
@@ -170,7 +170,7 @@ db-reset: $(O)/bin/zs-admin
 		echo "db-reset removes a SQLite file; with PostgreSQL, drop and create the database yourself"; \
 		exit 1; fi
 	@db="$(DATABASE_PATH)"; \
-	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit" "$$db-authfail" "$$db-slots"; \
+	rm -f "$$db" "$$db-wal" "$$db-shm" "$$db-ratelimit" "$$db-authfail" "$$db-slots" "$$db-metrics"; \
 	echo "removed $$db"
 	@$(MAKE) --no-print-directory db-init
 
@@ -235,16 +235,16 @@ quickstart:
 	@$(MAKE) --no-print-directory test
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
-status:
+# Per tenant: pending, leased, dead, acknowledged and the oldest pending
+# age, from the query GET /metrics uses (zs-admin status).
+status: $(O)/bin/zs-admin
 	@if [ "$(STORAGE_BACKEND)" = postgres ]; then \
 		$(O)/bin/zs-admin check; \
 	else echo "database: $(DATABASE_PATH)"; fi; \
 	db="$(DATABASE_PATH)"; \
-	if [ "$(STORAGE_BACKEND)" = postgres ]; then :; \
-	elif [ -f "$$db" ]; then \
-		sqlite3 "$$db" "SELECT 'schema version: ' || user_version FROM pragma_user_version; \
-		SELECT 'events: ' || count(*) || ' (' || sum(acked_at IS NULL) || ' pending)' FROM events;"; \
-	else echo "no database yet: run make db-init"; fi; \
+	if [ "$(STORAGE_BACKEND)" != postgres ] && [ ! -f "$$db" ]; then \
+		echo "no database yet: run make db-init"; \
+	else $(O)/bin/zs-admin status; fi; \
 	if curl -fsS "http://$(BIND):$(PORT)/health" >/dev/null 2>&1; then \
 		echo "server: up on http://$(BIND):$(PORT)/"; \
 	else echo "server: not answering on http://$(BIND):$(PORT)/"; fi

@@ -16,6 +16,7 @@
 #include "boundary/zs_cgi.h"
 #include "boundary/zs_serve.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 
 #define THREAD_STACK	 (256 * 1024)	/* bytes; a request needs little */
 
@@ -54,6 +55,7 @@ init(const char *name, const struct zs_route *routes, size_t nroutes)
 		zs_log("API_KEYS holds the public key %s: anyone can use it; "
 		    "replace it (zs-admin check fails until then)",
 		    zs_config_public_key(&svc.cfg));
+	zs_metrics_setup(svc.cfg.db_path, svc.cfg.metrics_max_tenants);
 	/* Failures here are logged and retried on each request. */
 	zs_store_open(&svc.cfg);
 	zs_ratelimit_open(&svc.cfg);

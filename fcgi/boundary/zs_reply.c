@@ -20,6 +20,7 @@ static const struct {
 	{ 400, "BAD_REQUEST" },
 	{ 400, "INVALID_PARAMETER" },
 	{ 401, "UNAUTHORIZED" },
+	{ 403, "FORBIDDEN" },
 	{ 404, "NOT_FOUND" },
 	{ 405, "METHOD_NOT_ALLOWED" },
 	{ 413, "PAYLOAD_TOO_LARGE" },
@@ -47,6 +48,7 @@ reason(int status)
 	case 204: return "No Content";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";

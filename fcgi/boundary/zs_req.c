@@ -14,6 +14,8 @@
 #include "boundary/zs_access.h"
 #include "boundary/zs_req.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
+#include "util/zs_time.h"
 
 const char *
 zs_req_param(const struct zs_req *req, const char *name)
@@ -220,6 +222,8 @@ zs_req_done(struct zs_req *req)
 	FCGX_Request	*fr = req->io;
 
 	zs_access_log(req);
+	zs_metrics_request(req->route, req->status,
+	    zs_time_mono_us() - req->start_us);
 	zs_log_set_request(NULL);
 	/* zs_req_defer drained the input: the writer never waits to read. */
 	FCGX_Detach(fr);

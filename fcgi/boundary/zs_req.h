@@ -9,6 +9,7 @@
 #define ZS_REQ_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "boundary/zs_ratelimit.h"
 #include "parse/zs_body.h"

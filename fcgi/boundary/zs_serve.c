@@ -16,6 +16,7 @@
 #include "parse/zs_event.h"
 #include "parse/zs_query.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 #include "util/zs_ulid.h"
 
@@ -98,6 +99,7 @@ authenticate(struct zs_req *req, int query_key)
 	}
 	if (zs_authfail_check(req->cfg, addr, zs_time_now_ms(), &retry) ==
 	    -1) {
+		zs_metrics_limited(ZS_ML_ADDRESS);
 		zs_reply_header(req, "Retry-After: %ld", retry);
 		zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many wrong API "
 		    "keys from this address; see Retry-After", NULL);
@@ -150,6 +152,7 @@ rate_limit(struct zs_req *req)
 	zs_ratelimit_take(req->key_index, zs_time_now_ms(), &req->rate);
 	if (req->rate.allowed)
 		return 0;
+	zs_metrics_limited(ZS_ML_KEY);
 	zs_reply_header(req, "Retry-After: %ld", req->rate.retry_after_s);
 	zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many requests for this "
 	    "API key; see Retry-After", NULL);
@@ -387,8 +390,11 @@ zs_serve(const struct zs_service *svc, void *io, char **envp, int may_defer)
 	req.start_us = zs_time_mono_us();
 	zs_buf_init(&req.headers, 8192);
 	handle(svc, &req);
-	if (!req.deferred)		/* else zs_req_done logs it */
+	if (!req.deferred) {	/* else zs_req_done logs and counts it */
 		zs_access_log(&req);
+		zs_metrics_request(req.route, req.status,
+		    zs_time_mono_us() - req.start_us);
+	}
 	free(req.body);
 	zs_body_free(&req.parsed);
 	zs_buf_free(&req.headers);

@@ -251,3 +251,24 @@ zs_slots_give(int *hold)
 	pthread_mutex_unlock(&sl.lock);
 	*hold = -1;
 }
+
+long
+zs_slots_count(const struct zs_config *cfg, enum zs_slot_kind kind)
+{
+	long		 n = 0;
+	uint32_t	 i;
+
+	pthread_mutex_lock(&sl.lock);
+	if ((sl.map == NULL && slots_open(cfg) == -1) ||
+	    zs_shm_lock(sl.fd) == -1) {
+		pthread_mutex_unlock(&sl.lock);
+		return -1;
+	}
+	for (i = 0; i < sl.map->used; i++)
+		if (sl.map->slot[i].kind == (uint32_t)kind &&
+		    sl.map->slot[i].pid != 0 && pid_alive(sl.map->slot[i].pid))
+			n++;
+	zs_shm_unlock(sl.fd);
+	pthread_mutex_unlock(&sl.lock);
+	return n;
+}

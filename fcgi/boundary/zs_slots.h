@@ -54,6 +54,11 @@ enum zs_slots_rc zs_slots_take(const struct zs_config *,
 	    enum zs_slot_kind kind, int k, int *hold);
 /* Gives back what zs_slots_take recorded in *hold (if anything). */
 void	 zs_slots_give(int *hold);
+/*
+ * The entries of kind held by live processes of the host (GET /metrics),
+ * or -1 when the table cannot be used.
+ */
+long	 zs_slots_count(const struct zs_config *, enum zs_slot_kind kind);
 
 /*
  * The decision, for tests: in tab (size entries, the first *used of

@@ -319,6 +319,31 @@ parse_sources(struct zs_config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * Reads METRICS_TOKEN: unset or empty, or 16 to ZS_CONFIG_TOKEN_MAX
+ * visible ASCII characters. Returns 0, or -1 with a message in err.
+ */
+static int
+metrics_token(struct zs_config *cfg, char *err, size_t errsz)
+{
+	const char	*v = getenv("METRICS_TOKEN");
+	size_t		 i, len;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	len = strlen(v);
+	for (i = 0; i < len; i++)
+		if (v[i] <= 0x20 || v[i] >= 0x7f)
+			break;
+	if (len < 16 || len > ZS_CONFIG_TOKEN_MAX || i < len) {
+		snprintf(err, errsz, "METRICS_TOKEN must be 16 to %d visible "
+		    "ASCII characters", ZS_CONFIG_TOKEN_MAX);
+		return -1;
+	}
+	memcpy(cfg->metrics_token, v, len + 1);
+	return 0;
+}
+
 int
 zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 {
@@ -362,7 +387,10 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 	    env_long("WEBHOOK_TOLERANCE_SECONDS", 300, 1, 86400,
 	    &cfg->hook_tolerance_s, err, errsz) ||
 	    env_long("WEBHOOK_RATE_LIMIT_PER_MINUTE", 600, 0, 1000000,
-	    &cfg->hook_rate_per_minute, err, errsz))
+	    &cfg->hook_rate_per_minute, err, errsz) ||
+	    env_long("METRICS_MAX_TENANTS", 100, 1,
+	    ZS_CONFIG_METRICS_TENANTS_MAX, &cfg->metrics_max_tenants, err,
+	    errsz) || metrics_token(cfg, err, errsz))
 		return -1;
 	cfg->port = (int)port;
 

@@ -18,6 +18,8 @@
 #define ZS_CONFIG_URL_MAX	 1024	/* bytes in a PostgreSQL DATABASE_URL */
 #define ZS_CONFIG_DEV_KEY	 "dev_key_123"	/* DEV_MODE's key, public */
 #define ZS_CONFIG_SOURCES_FILE_MAX (64 * 1024) /* WEBHOOK_SOURCES_FILE bytes */
+#define ZS_CONFIG_TOKEN_MAX	 256	/* bytes in METRICS_TOKEN */
+#define ZS_CONFIG_METRICS_TENANTS_MAX 1000 /* METRICS_MAX_TENANTS at most */
 
 enum zs_durability {
 	ZS_DURABILITY_FULL = 0,	/* fsync on every commit */
@@ -94,6 +96,14 @@ struct zs_config {
 	long			 hook_tolerance_s; /* WEBHOOK_TOLERANCE_SECONDS */
 	long			 hook_rate_per_minute;
 					/* WEBHOOK_RATE_LIMIT_PER_MINUTE */
+	char			 metrics_token[ZS_CONFIG_TOKEN_MAX + 1];
+					/* METRICS_TOKEN: the bearer token
+					   of GET /metrics; "" = loopback
+					   clients only */
+	long			 metrics_max_tenants;
+					/* METRICS_MAX_TENANTS: tenants (and
+					   webhook sources) with labels of
+					   their own; the rest are _other */
 };
 
 /*

@@ -41,7 +41,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: zs-admin check | migrate SQLDIR | purge | "
-	    "hooks | copy-to-postgres\n       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
+	    "hooks | status | copy-to-postgres\n       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
 	    "<secret-file\n       zs-admin hook-rotate TENANT NAME\n");
 	return 1;
 }
@@ -233,6 +233,40 @@ cmd_hook_rotate(const char *tenant, const char *name)
 	return 0;
 }
 
+/* Prints one tenant's row of zs-admin status. */
+static void
+print_queue(const struct zs_queue *q, void *arg)
+{
+	int64_t	*now = arg;
+	double	 age = q->oldest_ms < 0 || q->oldest_ms > *now ? 0 :
+		    (double)(*now - q->oldest_ms) / 1000.0;
+
+	printf("%-24s %-8s %9lld %9lld %9lld %12lld %10.1f\n", q->tenant,
+	    "default", (long long)q->pending, (long long)q->leased,
+	    (long long)q->dead, (long long)q->acknowledged, age);
+}
+
+/*
+ * zs-admin status: per tenant and group, the counts GET /stats and GET
+ * /metrics show (the same store query as /metrics). 0 or 1.
+ */
+static int
+cmd_status(void)
+{
+	int64_t	 now = zs_time_now_ms();
+
+	if (zs_store_open(&cfg) != ZS_STORE_OK)
+		return 1;
+	printf("%-24s %-8s %9s %9s %9s %12s %10s\n", "tenant", "group",
+	    "pending", "leased", "dead", "acknowledged", "oldest_s");
+	if (zs_store_queue(now, print_queue, &now) != ZS_STORE_OK) {
+		fprintf(stderr, "zapstream: cannot read the queue (see the "
+		    "message above)\n");
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * zs-admin check: the configuration was checked already; a database
  * server is also reached, and reported (one line naming it when it
@@ -338,6 +372,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "hooks") == 0 && argc == 2)
 		return cmd_hooks();
+	if (strcmp(argv[1], "status") == 0 && argc == 2)
+		return cmd_status();
 	if (strcmp(argv[1], "hook-add") == 0)
 		return cmd_hook_add(argc, argv);
 	if (strcmp(argv[1], "hook-rotate") == 0 && argc == 4)

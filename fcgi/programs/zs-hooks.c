@@ -18,6 +18,7 @@
 #include "boundary/zs_app.h"
 #include "boundary/zs_serve.h"
 #include "parse/zs_json.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 #include "webhooks/zs_sig.h"
 #include "webhooks/zs_token.h"
@@ -157,13 +158,18 @@ store_delivery(struct zs_req *req, int s)
 	const char		*json;
 	size_t			 len;
 	unsigned int		 hlen;
+	enum zs_store_rc	 rc;
 
-	if (zs_serve_body(req, &delivery_body) == -1)
+	if (zs_serve_body(req, &delivery_body) == -1) {
+		zs_metrics_hook(src->name, 0, "invalid_body");
 		return;
+	}
 	json = req->parsed.json;
 	len = req->parsed.len;
 	zs_ratelimit_take_source(s, zs_time_now_ms(), &rate);
 	if (!rate.allowed) {
+		zs_metrics_limited(ZS_ML_SOURCE);
+		zs_metrics_hook(src->name, 0, "rate_limited");
 		zs_reply_header(req, "Retry-After: %ld", rate.retry_after_s);
 		zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many deliveries "
 		    "for this source; see Retry-After", NULL);
@@ -180,10 +186,18 @@ store_delivery(struct zs_req *req, int s)
 	ne.idem_key = lb.idem[0] ? lb.idem : NULL;
 	if (EVP_Digest(json, len, ne.body_hash, &hlen, EVP_sha256(), NULL)
 	    != 1) {
+		zs_metrics_hook(src->name, 0, "internal");
 		zs_reply_error(req, ZS_ERR_INTERNAL, "hashing failed", NULL);
 		return;
 	}
-	zs_reply_inserted(req, zs_store_insert(&ne, &ins), &ins,
+	rc = zs_store_insert(&ne, &ins);
+	if (rc == ZS_STORE_OK)
+		zs_metrics_hook(src->name, 1, ins.replayed ? "duplicate" :
+		    "stored");
+	else
+		zs_metrics_hook(src->name, 0, rc == ZS_STORE_CONFLICT ?
+		    "conflict" : "store_failed");
+	zs_reply_inserted(req, rc, &ins,
 	    "this delivery id was already stored with a different body");
 }
 
@@ -215,6 +229,7 @@ post_hook(struct zs_req *req)
 	sig = zs_sig_verify(s >= 0 ? &cfg->sources[s] : &decoy, &in,
 	    zs_time_now_ms() / 1000, cfg->hook_tolerance_s);
 	if (s < 0) {
+		zs_metrics_hook("_unknown", 0, "unknown_source");
 		zs_reply_error(req, ZS_ERR_NOT_FOUND, "no webhook source has "
 		    "this URL", NULL);
 		return;
@@ -224,12 +239,14 @@ post_hook(struct zs_req *req)
 		store_delivery(req, s);
 		break;
 	case ZS_SIG_BAD:
+		zs_metrics_hook(cfg->sources[s].name, 0, "bad_signature");
 		snprintf(msg, sizeof(msg), "the %s signature is missing or "
 		    "does not match this source's secret",
 		    zs_sig_headers[cfg->sources[s].scheme]);
 		zs_reply_error(req, ZS_ERR_UNAUTHORIZED, msg, NULL);
 		break;
 	case ZS_SIG_STALE:
+		zs_metrics_hook(cfg->sources[s].name, 0, "stale_timestamp");
 		snprintf(msg, sizeof(msg), "is more than %ld seconds away "
 		    "from the server's clock", cfg->hook_tolerance_s);
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER,
@@ -237,6 +254,7 @@ post_hook(struct zs_req *req)
 		    "Stripe-Signature timestamp" : "webhook-timestamp", msg);
 		break;
 	default:
+		zs_metrics_hook(cfg->sources[s].name, 0, "internal");
 		zs_reply_error(req, ZS_ERR_INTERNAL, "internal error; the log "
 		    "has details", NULL);
 		break;

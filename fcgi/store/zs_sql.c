@@ -97,6 +97,15 @@ const char *const zs_sql_common[SQL__MAX] = {
 	[SQL_STATS_LEASED] =
 	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
 	" AND visible_at > ?2 AND lease_id IS NOT NULL",
+	[SQL_QUEUE] =
+	"SELECT s.tenant, sum(s.pending), sum(s.acknowledged), sum(s.dead), "
+	"(SELECT count(*) FROM events e WHERE e.tenant = s.tenant AND "
+	"e.acked_at IS NULL AND e.dead_at IS NULL AND e.visible_at > ?1 AND "
+	"e.lease_id IS NOT NULL), "
+	"(SELECT e.created_at FROM events e WHERE e.tenant = s.tenant AND "
+	"e.acked_at IS NULL AND e.dead_at IS NULL AND (e.lease_id IS NULL OR "
+	"e.visible_at <= ?1) ORDER BY e.seq LIMIT 1) "
+	"FROM source_counts s GROUP BY s.tenant ORDER BY s.tenant",
 	[SQL_TOKENS_ALL] = "SELECT tenant, name, token FROM webhook_tokens",
 	[SQL_TOKEN_SET] =
 	"INSERT INTO webhook_tokens (tenant, name, token, created_at) "

@@ -62,6 +62,9 @@ enum zs_sql {
 	SQL_STATS_SOURCES,	/* 1 tenant, 2 limit: source, count */
 	SQL_STATS_MINUTES,	/* 1 tenant, 2 first minute: minute, count */
 	SQL_STATS_LEASED,	/* 1 tenant, 2 now: count */
+	SQL_QUEUE,		/* 1 now: tenant, pending (leased too),
+				   acknowledged, dead, leased, the oldest
+				   pending created_at, by tenant */
 	SQL_TOKENS_ALL,		/* tenant, name, token */
 	SQL_TOKEN_ADD,		/* 1 tenant, 2 name, 3 token, 4 now */
 	SQL_TOKEN_SET,		/* the same, replacing */

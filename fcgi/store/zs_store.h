@@ -291,6 +291,24 @@ enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
 /* Fills st for tenant, the minutes ending with the one holding now_ms. */
 enum zs_store_rc zs_store_stats(const char *tenant, int64_t now_ms,
 		    struct zs_stats *st);
+/* One tenant's queue, as GET /metrics and zs-admin status show it. */
+struct zs_queue {
+	const char	*tenant;
+	int64_t		 pending;	/* neither leased nor dead */
+	int64_t		 leased;	/* under a live lease */
+	int64_t		 acknowledged;
+	int64_t		 dead;
+	int64_t		 oldest_ms;	/* the oldest pending event's
+					   creation, or -1: none pending */
+};
+
+typedef void (*zs_queue_fn)(const struct zs_queue *, void *arg);
+
+/*
+ * Calls fn for every tenant with stored events, by name, from one
+ * snapshot: the counts the triggers keep, and two index reads per tenant.
+ */
+enum zs_store_rc zs_store_queue(int64_t now_ms, zs_queue_fn fn, void *arg);
 typedef void (*zs_token_fn)(const char *tenant, const char *name,
 		    const char *token, void *arg);
 

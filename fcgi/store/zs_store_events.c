@@ -10,6 +10,7 @@
 
 #include "store/zs_db.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 
 /*
@@ -175,6 +176,9 @@ zs_store_insert_batch(const struct zs_new_event *const *evs,
 	}
 	if ((rc = zs_db_end(ulid_write(&u))) != ZS_STORE_OK)
 		goto fail;
+	for (i = 0; i < n; i++)
+		if (rcs[i] == ZS_STORE_OK && !outs[i].replayed)
+			zs_metrics_tenant(evs[i]->tenant, ZS_MT_INGESTED, 1);
 	return ZS_STORE_OK;
 fail:
 	for (i = 0; i < n; i++)
@@ -263,11 +267,11 @@ zs_store_get(const char *tenant, const char *id, zs_event_fn fn, void *arg)
  * *lost when that was not the event's live lease at the (first)
  * acknowledgement. An acknowledgement changes neither lease_id nor
  * visible_at, and nothing changes them afterwards, so a retry gives the
- * same answer.
+ * same answer. Counts a first acknowledgement in *nacked.
  */
 static enum zs_store_rc
 ack_one(const char *tenant, const char *id, const char *lease_id,
-    int64_t now, int64_t *acked_ms, int *lost)
+    int64_t now, int64_t *acked_ms, int *lost, long *nacked)
 {
 	enum zs_store_rc	 rc;
 	const char		*held;
@@ -290,7 +294,9 @@ ack_one(const char *tenant, const char *id, const char *lease_id,
 		return ZS_STORE_OK;
 	zs_db_event(SQL_ACK_SET, tenant, id);
 	zs_db->bind_int(SQL_ACK_SET, 3, now);
-	return zs_db_run(SQL_ACK_SET);
+	if ((rc = zs_db_run(SQL_ACK_SET)) == ZS_STORE_OK)
+		(*nacked)++;
+	return rc;
 }
 
 enum zs_store_rc
@@ -298,12 +304,15 @@ zs_store_ack(const char *tenant, const char *id, const char *lease_id,
     int64_t *acked_ms, int *lease_lost)
 {
 	enum zs_store_rc	 rc;
+	long			 nacked = 0;
 
 	*lease_lost = 0;
 	if ((rc = zs_db_begin()) != ZS_STORE_OK)
 		return rc;
-	return zs_db_end(ack_one(tenant, id, lease_id, zs_time_now_ms(),
-	    acked_ms, lease_lost));
+	if ((rc = zs_db_end(ack_one(tenant, id, lease_id, zs_time_now_ms(),
+	    acked_ms, lease_lost, &nacked))) == ZS_STORE_OK)
+		zs_metrics_tenant(tenant, ZS_MT_ACKED, nacked);
+	return rc;
 }
 
 enum zs_store_rc
@@ -313,17 +322,20 @@ zs_store_ack_batch(const char *tenant, const char *const *ids, size_t n,
 	enum zs_store_rc	 rc;
 	int64_t			 now, acked;
 	size_t			 i;
+	long			 nacked = 0;
 
 	if ((rc = zs_db_begin()) != ZS_STORE_OK)
 		return rc;
 	now = zs_time_now_ms();
 	for (i = 0; i < n; i++) {
-		rc = ack_one(tenant, ids[i], NULL, now, &acked, NULL);
+		rc = ack_one(tenant, ids[i], NULL, now, &acked, NULL, &nacked);
 		if (rc != ZS_STORE_OK && rc != ZS_STORE_NOTFOUND)
 			return zs_db->rollback(rc);
 		found[i] = rc == ZS_STORE_OK;
 	}
-	return zs_db_end(ZS_STORE_OK);
+	if ((rc = zs_db_end(ZS_STORE_OK)) == ZS_STORE_OK)
+		zs_metrics_tenant(tenant, ZS_MT_ACKED, nacked);
+	return rc;
 }
 
 enum zs_store_rc

@@ -12,6 +12,7 @@
 
 #include "parse/zs_event.h"
 #include "store/zs_db.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 
 /* One event picked for a lease. */
@@ -93,11 +94,12 @@ give(const char *tenant, const char *id, int64_t now, zs_event_fn fn,
 
 /*
  * Inside the open transaction: leases what pick() finds, dead-letters
- * those past MAX_DELIVERIES and picks again in their place.
+ * those past MAX_DELIVERIES (counted in *ndead) and picks again in
+ * their place.
  */
 static enum zs_store_rc
 lease_picked(const char *tenant, const struct zs_lease_params *p,
-    int64_t now, zs_event_fn fn, void *arg, long *n)
+    int64_t now, zs_event_fn fn, void *arg, long *n, long *ndead)
 {
 	struct pick		 picks[ZS_LEASE_MAX];
 	long			 npicks, i;
@@ -115,6 +117,7 @@ lease_picked(const char *tenant, const struct zs_lease_params *p,
 			if (picks[i].deliveries >= max) {
 				rc = dead_letter(tenant, picks[i].id, now);
 				dead++;
+				(*ndead)++;
 			} else if ((rc = take(tenant, picks[i].id, now +
 			    p->visibility_s * 1000)) == ZS_STORE_OK) {
 				rc = give(tenant, picks[i].id, now, fn, arg);
@@ -149,7 +152,7 @@ zs_store_lease(const char *tenant, const struct zs_lease_params *p,
 	struct pick		 one;
 	enum zs_store_rc	 rc;
 	int64_t			 now = zs_time_now_ms();
-	long			 any;
+	long			 any, ndead = 0;
 
 	*n = 0;
 	*next_ms = -1;
@@ -164,11 +167,12 @@ zs_store_lease(const char *tenant, const struct zs_lease_params *p,
 	if ((rc = zs_db->begin(ZS_TX_WRITE)) != ZS_STORE_OK)
 		return rc;
 	now = zs_time_now_ms();
-	if ((rc = zs_db_end(lease_picked(tenant, p, now, fn, arg, n))) !=
-	    ZS_STORE_OK) {
+	if ((rc = zs_db_end(lease_picked(tenant, p, now, fn, arg, n,
+	    &ndead))) != ZS_STORE_OK) {
 		*n = 0;
 		return rc;
 	}
+	zs_metrics_tenant(tenant, ZS_MT_DEAD, ndead);
 	if (*n == 0)		/* all were dead-lettered */
 		return next_visible(tenant, now, next_ms);
 	return ZS_STORE_OK;

@@ -182,6 +182,42 @@ zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
 	return zs_db->rollback(rc);	/* a read: nothing to commit */
 }
 
+/* Reads SQL_QUEUE inside the open read transaction. */
+static enum zs_store_rc
+queue_read(int64_t now_ms, zs_queue_fn fn, void *arg)
+{
+	enum zs_store_rc	 rc;
+	struct zs_queue		 q;
+	int			 row;
+
+	zs_db->reset(SQL_QUEUE);
+	zs_db->bind_int(SQL_QUEUE, 1, now_ms);
+	while ((rc = zs_db->step(SQL_QUEUE, &row)) == ZS_STORE_OK && row) {
+		if ((q.tenant = zs_db->col_text(SQL_QUEUE, 0, NULL)) == NULL)
+			continue;
+		q.leased = zs_db->col_int(SQL_QUEUE, 4);
+		q.pending = zs_db->col_int(SQL_QUEUE, 1) - q.leased;
+		q.acknowledged = zs_db->col_int(SQL_QUEUE, 2);
+		q.dead = zs_db->col_int(SQL_QUEUE, 3);
+		q.oldest_ms = zs_db_int_or(SQL_QUEUE, 5, -1);
+		fn(&q, arg);
+	}
+	zs_db->done(SQL_QUEUE);
+	return rc;
+}
+
+enum zs_store_rc
+zs_store_queue(int64_t now_ms, zs_queue_fn fn, void *arg)
+{
+	enum zs_store_rc	 rc;
+
+	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
+		return rc;
+	if ((rc = zs_db->begin(ZS_TX_READ)) != ZS_STORE_OK)
+		return rc;
+	return zs_db->rollback(queue_read(now_ms, fn, arg));
+}
+
 /* ---- Webhook tokens -------------------------------------------------- */
 
 enum zs_store_rc

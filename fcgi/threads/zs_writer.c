@@ -5,6 +5,7 @@
 
 #include "threads/zs_writer.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 
 #define PURGE_EVERY_S	 60	/* seconds between retention purges */
@@ -116,6 +117,7 @@ commit_queue(void)
 	}
 	pthread_mutex_unlock(&w.lock);
 	zs_store_insert_batch(evs, outs, rcs, n);
+	zs_metrics_batch(n);
 	for (i = 0; i < n; i++) {
 		batch[i]->out = outs[i];
 		batch[i]->rc = rcs[i];
