@@ -13,7 +13,9 @@ setup_file() {
 	zs_start
 }
 
+# (replaces suite.bash's: so it must stop the servers too)
 teardown_file() {
+	zs_stop_all
 	rm -rf "$ACCESS_DIR"
 }
 
