@@ -174,6 +174,7 @@ call_operation() {
 	"GET /inbox/stream") stream_req "$@" ;;
 	"GET /stats") req GET /stats "$@" ;;
 	"GET /health") req GET /health "$@" ;;
+	"GET /metrics") req GET /metrics "$@" ;;
 	"GET /hooks") req GET /hooks "$@" ;;
 	"POST /hooks/{source_token}") hook_delivery "$@" ;;
 	*)
