@@ -157,7 +157,7 @@ teardown() {
 	first=$(curl -s -X POST "$pg/events" -H "X-API-Key: $KEY_A" \
 		-H 'Content-Type: application/json' -H 'Idempotency-Key: move-3' \
 		-d '{"source":"s1","topic":"move","payload":{"n":3}}' | jq -r .id)
-	[ "$first" = "$(zs_sql "SELECT event_id FROM idempotency_keys WHERE key = 'move-3'")" ]
+	[ "$first" = "$(zs_sql "SELECT event_id FROM idempotency_keys WHERE key = 'api:move-3'")" ]
 	# the webhook URL is the same
 	WEBHOOK_SOURCES=gh:tenant_a:none: "$ZS_BIN/zs-admin" hooks >"$BATS_TEST_TMPDIR/hooks-pg"
 	diff "$BATS_TEST_TMPDIR/hooks-sqlite" "$BATS_TEST_TMPDIR/hooks-pg"

@@ -38,6 +38,7 @@ set_new_event(struct zs_new_event *ne, const struct zs_req *req)
 	ne->payload = req->parsed.json + eb->payload.off;
 	ne->payload_len = eb->payload.len;
 	ne->idem_key = req->has_idem ? req->idem_key : NULL;
+	ne->idem_scope = ZS_IDEM_API;
 }
 
 static void

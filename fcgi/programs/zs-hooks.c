@@ -24,7 +24,6 @@
 #include "webhooks/zs_token.h"
 
 #define DELIVERY_ID_MAX	 200	/* characters of a usable delivery id */
-#define IDEM_PREFIX	 "hook:"
 
 /* Where each scheme's event type and delivery id come from. */
 static const struct scheme_io {
@@ -49,8 +48,8 @@ struct labels {
 	char	 member[M__MAX][ZS_TEXT_MAX_BYTES + 1];
 					/* body strings, "" when absent */
 	char	 type[ZS_TEXT_MAX_BYTES + 1];	/* the event type, or "" */
-	char	 idem[sizeof(IDEM_PREFIX) + ZS_SOURCE_NAME_MAX + 1 +
-		    DELIVERY_ID_MAX];	/* hook:<source>:<id>, or "" */
+	char	 idem[ZS_SOURCE_NAME_MAX + 1 + DELIVERY_ID_MAX + 1];
+					/* <source>:<id>, or "" */
 };
 
 /* Reads the signature headers and the raw body into in. */
@@ -132,7 +131,7 @@ label(const struct zs_req *req, const struct zs_source *src,
 	id = io->id_header != NULL ? zs_req_param(req, io->id_header) :
 	    lb->member[M_ID];
 	if (id != NULL && delivery_id_ok(id))
-		snprintf(lb->idem, sizeof(lb->idem), IDEM_PREFIX "%s:%.*s",
+		snprintf(lb->idem, sizeof(lb->idem), "%s:%.*s",
 		    src->name, DELIVERY_ID_MAX, id);
 }
 
@@ -184,6 +183,7 @@ store_delivery(struct zs_req *req, int s)
 	ne.payload = json;
 	ne.payload_len = len;
 	ne.idem_key = lb.idem[0] ? lb.idem : NULL;
+	ne.idem_scope = ZS_IDEM_HOOK;	/* never an API client's key */
 	if (EVP_Digest(json, len, ne.body_hash, &hlen, EVP_sha256(), NULL)
 	    != 1) {
 		zs_metrics_hook(src->name, 0, "internal");

@@ -89,6 +89,20 @@ struct zs_list_params {
 	int64_t			 after_seq;	/* cursor position; -1 = none */
 };
 
+/*
+ * Whose idempotency key: an API client's (the Idempotency-Key of
+ * POST /events) or a webhook delivery's (zs-hooks: "<source>:<delivery
+ * id>"). Each has a namespace of its own, so that no client key can
+ * stand for a delivery that is yet to come, nor the other way round.
+ */
+enum zs_idem_scope {
+	ZS_IDEM_API = 0,
+	ZS_IDEM_HOOK,
+	ZS_IDEM__MAX
+};
+
+#define ZS_IDEM_KEY_MAX	 512	/* bytes of a key within its scope */
+
 /* POST /events, checked. */
 struct zs_new_event {
 	const char	*tenant;
@@ -98,6 +112,7 @@ struct zs_new_event {
 	const char	*payload;	/* minified JSON object */
 	size_t		 payload_len;
 	const char	*idem_key;	/* NULL when not given */
+	enum zs_idem_scope idem_scope;	/* the key's namespace */
 	unsigned char	 body_hash[32];	/* SHA-256 of the minified body */
 };
 

@@ -13,13 +13,39 @@
 #include "util/zs_metrics.h"
 #include "util/zs_time.h"
 
+/* The prefix of each scope's stored keys (sql/migrations/005). */
+static const char *const idem_prefix[ZS_IDEM__MAX] = {
+	[ZS_IDEM_API] = "api:",
+	[ZS_IDEM_HOOK] = "hook:",
+};
+
+/*
+ * The key as stored: the scope's prefix and the key, so the namespaces
+ * never meet. 0, or -1 (logged) for a key past ZS_IDEM_KEY_MAX.
+ */
+static int
+idem_stored(const struct zs_new_event *ev, char out[ZS_IDEM_KEY_MAX + 8])
+{
+	int	 n;
+
+	n = snprintf(out, ZS_IDEM_KEY_MAX + 8, "%s%s",
+	    idem_prefix[(unsigned)ev->idem_scope < ZS_IDEM__MAX ?
+	    ev->idem_scope : ZS_IDEM_API], ev->idem_key);
+	if (n < 0 || n >= ZS_IDEM_KEY_MAX + 8) {
+		zs_log("an idempotency key of %zu bytes is too long to store",
+		    strlen(ev->idem_key));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Looks up a live idempotency key inside the open transaction. Returns
  * ZS_STORE_NOTFOUND when there is none, ZS_STORE_OK with out filled for a
  * replay, ZS_STORE_CONFLICT for another body.
  */
 static enum zs_store_rc
-idem_lookup(const struct zs_new_event *ev, int64_t now,
+idem_lookup(const struct zs_new_event *ev, const char *key, int64_t now,
     struct zs_inserted *out)
 {
 	enum zs_store_rc	 rc;
@@ -28,7 +54,7 @@ idem_lookup(const struct zs_new_event *ev, int64_t now,
 
 	zs_db->reset(SQL_IDEM_GET);
 	zs_db_str(SQL_IDEM_GET, 1, ev->tenant);
-	zs_db_str(SQL_IDEM_GET, 2, ev->idem_key);
+	zs_db_str(SQL_IDEM_GET, 2, key);
 	zs_db->bind_int(SQL_IDEM_GET, 3, now);
 	zs_db->bind_blob(SQL_IDEM_GET, 4, ev->body_hash,
 	    sizeof(ev->body_hash));
@@ -117,10 +143,13 @@ insert_one(const struct zs_new_event *ev, int64_t now, struct ulid_run *u,
     struct zs_inserted *out)
 {
 	enum zs_store_rc	 rc;
+	char			 key[ZS_IDEM_KEY_MAX + 8];
 
 	memset(out, 0, sizeof(*out));
 	if (ev->idem_key != NULL) {
-		rc = idem_lookup(ev, now, out);
+		if (idem_stored(ev, key) == -1)
+			return ZS_STORE_ERROR;
+		rc = idem_lookup(ev, key, now, out);
 		if (rc != ZS_STORE_NOTFOUND)
 			return rc;	/* replay, conflict or error */
 	}
@@ -142,7 +171,7 @@ insert_one(const struct zs_new_event *ev, int64_t now, struct ulid_run *u,
 
 	zs_db->reset(SQL_IDEM_PUT);
 	zs_db_str(SQL_IDEM_PUT, 1, ev->tenant);
-	zs_db_str(SQL_IDEM_PUT, 2, ev->idem_key);
+	zs_db_str(SQL_IDEM_PUT, 2, key);
 	zs_db->bind_blob(SQL_IDEM_PUT, 3, ev->body_hash, sizeof(ev->body_hash));
 	zs_db_str(SQL_IDEM_PUT, 4, out->id);
 	zs_db->bind_int(SQL_IDEM_PUT, 5, now);

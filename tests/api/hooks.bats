@@ -260,6 +260,40 @@ count() {
 	[ "$(count user.updated)" = 0 ]
 }
 
+@test "an API Idempotency-Key cannot block a webhook delivery: each deduplicates in its own namespace" {
+	# a client of tenant A plants the key a delivery of source stripe
+	# would have been stored under before the namespaces were separated
+	post_event '{"topic":"plant","payload":{"x":1}}' -H 'Idempotency-Key: hook:stripe:evt_future_42'
+	[ "$status_code" = 201 ]
+	planted=$(jq -r .id <<<"$body")
+	# the genuine, signed delivery evt_future_42 still gets in
+	b='{"id":"evt_future_42","type":"charge.captured"}'
+	stripe "$b"
+	[ "$status_code" = 201 ]
+	delivered=$(jq -r .id <<<"$body")
+	[ "$delivered" != "$planted" ]
+	stored "$delivered"
+	[ "$(jq -r .type <<<"$body")" = charge.captured ]
+	# each still deduplicates within its own namespace
+	sleep 1
+	stripe "$b"
+	[ "$status_code" = 200 ]
+	[ "$(jq -r .id <<<"$body")" = "$delivered" ]
+	post_event '{"topic":"plant","payload":{"x":1}}' -H 'Idempotency-Key: hook:stripe:evt_future_42'
+	[ "$status_code" = 200 ]
+	[ "$(header idempotent-replayed)" = true ]
+	[ "$(jq -r .id <<<"$body")" = "$planted" ]
+	post_event '{"topic":"plant","payload":{"x":2}}' -H 'Idempotency-Key: hook:stripe:evt_future_42'
+	expect_error 422 IDEMPOTENCY_KEY_REUSED
+	[ "$(count charge.captured)" = 1 ]
+	# and a delivery id that is an API key does not replay the API's event
+	post_event '{"topic":"plant","payload":{"x":3}}' -H 'Idempotency-Key: stripe:evt_api_7'
+	[ "$status_code" = 201 ]
+	stripe '{"id":"evt_api_7","type":"charge.disputed"}'
+	[ "$status_code" = 201 ]
+	[ "$(count charge.disputed)" = 1 ]
+}
+
 @test "provider retries are deduplicated by delivery id: 200, the same event id, no second event" {
 	b='{"id":"evt_retry","type":"payment_intent.succeeded"}'
 	stripe "$b"

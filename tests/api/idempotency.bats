@@ -84,7 +84,7 @@ count_topic() {
 @test "an expired key is forgotten" {
 	post_event '{"topic":"idem-exp","payload":{}}' -H "Idempotency-Key: $key"
 	[ "$status_code" = 201 ]
-	zs_sql "UPDATE idempotency_keys SET expires_at = 0 WHERE key = '$key'"
+	zs_sql "UPDATE idempotency_keys SET expires_at = 0 WHERE key = 'api:$key'"
 	post_event '{"topic":"idem-exp","payload":{"new":1}}' -H "Idempotency-Key: $key"
 	[ "$status_code" = 201 ]
 	[ "$(count_topic idem-exp)" = 2 ]

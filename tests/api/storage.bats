@@ -19,6 +19,20 @@ setup_file() {
 	[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = "$((10#${newest%%_*}))" ]
 }
 
+@test "the database, its -wal and -shm, and the rate-limit and write-lock files are 0600" {
+	zs_on_sqlite || skip "the SQLite files (PostgreSQL keeps its own)"
+	for i in 1 2 3; do
+		post_event '{"payload":{}}'
+		[ "$status_code" = 201 ]
+	done
+	req_a GET /inbox
+	for f in "" -wal -shm -ratelimit -writelock; do
+		[ -e "$DATABASE_PATH$f" ] || { echo "no $DATABASE_PATH$f" >&2; false; }
+		echo "$DATABASE_PATH$f: $(stat -c %a "$DATABASE_PATH$f")"
+		[ "$(stat -c %a "$DATABASE_PATH$f")" = 600 ]
+	done
+}
+
 @test "migrating a version 2 database to the newest keeps events, counts and the change sequence" {
 	zs_on_sqlite || skip "SQLite's own migrations (PostgreSQL starts at its version 1)"
 	dir=$(mktemp -d)

@@ -17,7 +17,7 @@
 #include "store/zs_db.h"
 
 /* The schema version this build reads and writes (sql/postgres/NNN_). */
-#define ZS_PG_SCHEMA_VERSION 3
+#define ZS_PG_SCHEMA_VERSION 4
 
 /* PostgreSQL's texts, by zs_sql (NULL: zs_sql_common's, ?N made $N). */
 extern const char *const zs_pg_sql[SQL__MAX];

@@ -235,8 +235,16 @@ zs_sqlite_connect(const struct zs_config *cfg, int flags, sqlite3 **out)
 {
 	char	 pragmas[256];
 	char	*msg = NULL;
-	int	 rc;
+	int	 rc, fd;
 
+	/*
+	 * A database that may be made here is made 0600 first (SQLite would
+	 * make it 0644): it holds every tenant's events. SQLite gives the
+	 * -wal and -shm files the database's mode.
+	 */
+	if ((flags & SQLITE_OPEN_CREATE) && (fd = open(cfg->db_path,
+	    O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
 	rc = sqlite3_open_v2(cfg->db_path, out, flags, NULL);
 	if (rc != SQLITE_OK) {
 		zs_log("sqlite: cannot open %s: %s", cfg->db_path,
