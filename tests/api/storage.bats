@@ -27,7 +27,13 @@ setup_file() {
 	done
 	req_a GET /inbox
 	for f in "" -wal -shm -ratelimit -writelock; do
-		[ -e "$DATABASE_PATH$f" ] || { echo "no $DATABASE_PATH$f" >&2; false; }
+		if [ ! -e "$DATABASE_PATH$f" ]; then
+			# under plain CGI the last process to close the database
+			# removes its -wal and -shm
+			[ "$ZS_SERVER" = apache-cgi ] && [[ "$f" == -wal || "$f" == -shm ]] && continue
+			echo "no $DATABASE_PATH$f" >&2
+			false
+		fi
 		echo "$DATABASE_PATH$f: $(stat -c %a "$DATABASE_PATH$f")"
 		[ "$(stat -c %a "$DATABASE_PATH$f")" = 600 ]
 	done
