@@ -32,16 +32,12 @@ static struct {
 	pthread_mutex_t	 lock;	/* flock does not exclude threads */
 } af = { -1, NULL, 0, PTHREAD_MUTEX_INITIALIZER };
 
-/* FNV-1a of the address, never 0 (0 marks a free entry). */
+/* A hash of the address, never 0 (0 marks a free entry). */
 static uint64_t
 addr_hash(const char *addr)
 {
-	uint64_t	 h = 1469598103934665603ULL;
+	uint64_t	 h = zs_shm_hash(addr);
 
-	for (; *addr != '\0'; addr++) {
-		h ^= (unsigned char)*addr;
-		h *= 1099511628211ULL;
-	}
 	return h == 0 ? 1 : h;
 }
 

@@ -30,17 +30,11 @@ static struct {
 	pthread_mutex_t		 lock;	/* flock does not exclude threads */
 } sl = { -1, NULL, 0, PTHREAD_MUTEX_INITIALIZER };
 
-/* The tenant's id in the table: FNV-1a of its name. */
+/* The tenant's id in the table: a hash of its name. */
 static uint64_t
 tenant_id(const char *tenant)
 {
-	uint64_t	 h = 1469598103934665603ULL;
-
-	for (; *tenant != '\0'; tenant++) {
-		h ^= (unsigned char)*tenant;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return zs_shm_hash(tenant);
 }
 
 /*

@@ -38,6 +38,18 @@ zs_shm_close(void **map, size_t size, int *fd)
 	*fd = -1;
 }
 
+uint64_t
+zs_shm_hash(const char *s)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 int
 zs_shm_lock(int fd)
 {

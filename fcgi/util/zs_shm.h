@@ -9,6 +9,7 @@
 #define ZS_SHM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Opens path (created mode 0600), sizes it to size bytes and maps it,
@@ -19,6 +20,9 @@
 void	*zs_shm_open(const char *path, size_t size, int *fd);
 /* Unmaps and closes what zs_shm_open returned; *map and *fd are reset. */
 void	 zs_shm_close(void **map, size_t size, int *fd);
+/* FNV-1a of the string s: how the files name an entry (a tenant, an
+ * address) without holding it. */
+uint64_t zs_shm_hash(const char *s);
 /* Take and drop the file's lock: 0, or -1 (the lock failed). */
 int	 zs_shm_lock(int fd);
 void	 zs_shm_unlock(int fd);
