@@ -282,6 +282,14 @@ keyless() {
 	[ "$output" = "development mode (DEV_MODE=1): never on a host others can reach" ]
 }
 
+@test "a responder with a publicly known key says so in its log, without the key" {
+	for keys in dev_key_123=tenant_dev change_me_to_a_long_random_key=t; do
+		keyless API_KEYS="$keys" zs-inbox GET /inbox
+		grep -q "API_KEYS holds a publicly known key (the development key or the old samples' key): anyone can use it" "$KEYLESS_LOG"
+		! grep -qE 'dev_key_123|change_me_to' "$KEYLESS_LOG"
+	done
+}
+
 @test "the shipped samples hold no usable API key" {
 	root=$BATS_TEST_DIRNAME/..
 	# systemd: an empty API_KEYS line, so the service refuses until set

@@ -52,9 +52,10 @@ init(const char *name, const struct zs_route *routes, size_t nroutes)
 		    "one is refused with 503 (set API_KEYS; DEV_MODE=1 "
 		    "accepts the development key)");
 	else if (svc.cfg.dev_mode == 0 && zs_config_public_key(&svc.cfg))
-		zs_log("API_KEYS holds the public key %s: anyone can use it; "
-		    "replace it (zs-admin check fails until then)",
-		    zs_config_public_key(&svc.cfg));
+		/* Not named: no key, however public, goes to a log. */
+		zs_log("API_KEYS holds a publicly known key (the development "
+		    "key or the old samples' key): anyone can use it; "
+		    "replace it (zs-admin check fails until then)");
 	zs_metrics_setup(svc.cfg.db_path, svc.cfg.metrics_max_tenants);
 	/* Failures here are logged and retried on each request. */
 	zs_store_open(&svc.cfg);
