@@ -283,7 +283,10 @@ hooks_text(struct zs_buf *b, const struct zs_metrics_file *m)
 	}
 }
 
-/* Writes the rate-limit refusals and the group-commit batch sizes. */
+/*
+ * Writes the rate-limit refusals, the group-commit batch sizes and the
+ * SQLite busy waits (0 on PostgreSQL, whose waits are its own).
+ */
 static void
 misc_text(struct zs_buf *b, const struct zs_metrics_file *m)
 {
@@ -309,6 +312,16 @@ misc_text(struct zs_buf *b, const struct zs_metrics_file *m)
 	    (unsigned long long)m->batch_count,
 	    (unsigned long long)m->batch_sum,
 	    (unsigned long long)m->batch_count);
+	head(b, "zapstream_sqlite_busy_waits_total", "counter", "Waits of "
+	    "a statement that found the SQLite database locked by another "
+	    "connection (each sleep of the busy handler).");
+	zs_buf_printf(b, "zapstream_sqlite_busy_waits_total %llu\n",
+	    (unsigned long long)m->store[ZS_MS_SQLITE_BUSY_WAITS]);
+	head(b, "zapstream_sqlite_busy_timeouts_total", "counter",
+	    "Statements that gave up after DB_BUSY_TIMEOUT_MS of waits "
+	    "(answered 503).");
+	zs_buf_printf(b, "zapstream_sqlite_busy_timeouts_total %llu\n",
+	    (unsigned long long)m->store[ZS_MS_SQLITE_BUSY_TIMEOUTS]);
 }
 
 /* Writes the gauges of the slots table (omitted when it is unusable). */

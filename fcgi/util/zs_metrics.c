@@ -10,7 +10,7 @@
 #include "util/zs_shm.h"
 
 #define MX_MAGIC	 0x5a534d58u	/* "ZSMX" */
-#define MX_VERSION	 1
+#define MX_VERSION	 2
 
 const double zs_metrics_buckets[ZS_METRICS_BUCKETS] = {
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
@@ -213,6 +213,15 @@ zs_metrics_limited(enum zs_metrics_limit kind)
 
 	if ((m = file()) != NULL)
 		add(&m->limited[kind], 1);
+}
+
+void
+zs_metrics_store(enum zs_metrics_store what)
+{
+	struct zs_metrics_file	*m;
+
+	if ((m = file()) != NULL)
+		add(&m->store[what], 1);
 }
 
 void

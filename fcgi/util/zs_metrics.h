@@ -50,6 +50,13 @@ enum zs_metrics_limit {
 	ZS_ML__MAX
 };
 
+/* Counts of the store's own troubles. */
+enum zs_metrics_store {
+	ZS_MS_SQLITE_BUSY_WAITS = 0,	/* a wait of the busy handler */
+	ZS_MS_SQLITE_BUSY_TIMEOUTS,	/* a statement that gave up */
+	ZS_MS__MAX
+};
+
 /* One named entry. */
 struct zs_metrics_entry {
 	uint32_t	 used;		/* 1 once name is set */
@@ -68,6 +75,7 @@ struct zs_metrics_file {
 	uint64_t		 batch[ZS_METRICS_BATCH_BUCKETS]; /* cumulative */
 	uint64_t		 batch_count;
 	uint64_t		 batch_sum;
+	uint64_t		 store[ZS_MS__MAX];
 	struct zs_metrics_entry	 route[ZS_METRICS_ROUTES];
 	struct zs_metrics_entry	 tenant[ZS_METRICS_TENANTS];
 	struct zs_metrics_entry	 hook[ZS_METRICS_HOOKS];
@@ -92,6 +100,8 @@ void	 zs_metrics_hook(const char *source, int accepted,
 	    const char *reason);
 /* Counts a refusal of a rate limit. */
 void	 zs_metrics_limited(enum zs_metrics_limit kind);
+/* Counts one of the store's troubles. */
+void	 zs_metrics_store(enum zs_metrics_store what);
 /* Counts a group commit of n events. */
 void	 zs_metrics_batch(size_t n);
 /*

@@ -68,6 +68,14 @@ setup_file() {
 	rm -rf "$dir"
 }
 
+# busy_metrics: "WAITS TIMEOUTS", the SQLite busy counters of GET /metrics.
+busy_metrics() {
+	req GET /metrics
+	awk '$1 == "zapstream_sqlite_busy_waits_total" { w = $2 }
+		$1 == "zapstream_sqlite_busy_timeouts_total" { t = $2 }
+		END { print w, t }' <<<"$body"
+}
+
 @test "a write locked past the busy timeout is 503 UNAVAILABLE with Retry-After; reads go on" {
 	if zs_on_sqlite; then
 		{ echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'COMMIT;'; } | sqlite3 "$DATABASE_PATH" &
@@ -79,9 +87,18 @@ setup_file() {
 	fi
 	locker=$!
 	sleep 0.5
+	zs_on_sqlite && busy_before=$(busy_metrics)
 	post_event '{"payload":{}}'
 	expect_error 503 UNAVAILABLE
 	[ "$(header retry-after)" -ge 1 ]
+	if zs_on_sqlite; then
+		# GET /metrics counts the waits and the give-up
+		read -r waits timeouts <<<"$busy_before"
+		read -r waits2 timeouts2 <<<"$(busy_metrics)"
+		echo "busy waits $waits -> $waits2, timeouts $timeouts -> $timeouts2"
+		[ "$waits2" -gt "$waits" ]
+		[ "$timeouts2" -gt "$timeouts" ]
+	fi
 	req_a GET /inbox
 	[ "$status_code" = 200 ]
 	wait $locker

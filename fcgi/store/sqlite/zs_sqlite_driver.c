@@ -15,6 +15,7 @@
 
 #include "store/sqlite/zs_sqlite.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 
 /* This process's connection and its prepared statements. */
 static struct {
@@ -26,6 +27,42 @@ static struct {
 } store = { .lockfd = -1 };
 
 static void	 drv_close(void);
+
+/* The longest a statement waits for a lock, DB_BUSY_TIMEOUT_MS. */
+static long	 busy_ms;
+
+/*
+ * SQLite's busy handler: sleeps as SQLite's own (sqlite3_busy_timeout)
+ * would, 1 ms growing to 100 ms, until busy_ms in all, and counts each
+ * wait and each give-up for GET /metrics. count is how often it has been
+ * called for this lock.
+ */
+static int
+busy_wait(void *arg, int count)
+{
+	static const int delays[] = { 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+	    50, 100 };
+	const int	 n = (int)(sizeof(delays) / sizeof(delays[0]));
+	long		 waited = 0, delay;
+	int		 i;
+	struct timespec	 ts;
+
+	(void)arg;
+	for (i = 0; i < count; i++)
+		waited += delays[i < n ? i : n - 1];
+	delay = delays[count < n ? count : n - 1];
+	if (waited >= busy_ms) {
+		zs_metrics_store(ZS_MS_SQLITE_BUSY_TIMEOUTS);
+		return 0;
+	}
+	if (delay > busy_ms - waited)
+		delay = busy_ms - waited;
+	zs_metrics_store(ZS_MS_SQLITE_BUSY_WAITS);
+	ts.tv_sec = delay / 1000;
+	ts.tv_nsec = (delay % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+	return 1;
+}
 
 const char *
 zs_sqlite_text(enum zs_sql s)
@@ -253,7 +290,8 @@ zs_sqlite_connect(const struct zs_config *cfg, int flags, sqlite3 **out)
 		*out = NULL;
 		return ZS_STORE_UNAVAILABLE;
 	}
-	sqlite3_busy_timeout(*out, (int)cfg->busy_timeout_ms);
+	busy_ms = cfg->busy_timeout_ms;
+	sqlite3_busy_handler(*out, busy_wait, NULL);
 	sqlite3_extended_result_codes(*out, 1);
 	snprintf(pragmas, sizeof(pragmas), "%s%s",
 	    zs_sqlite_text(SQL_SESSION),
