@@ -22,10 +22,17 @@ get_stats(struct zs_req *req)
 	}
 	zs_buf_init(&b, 0);
 	zs_buf_printf(&b, "{\"pending\":%lld,\"leased\":%lld,"
-	    "\"acknowledged\":%lld,\"dead\":%lld,\"total\":%lld,"
-	    "\"by_source\":[", (long long)st.pending, (long long)st.leased,
+	    "\"acknowledged\":%lld,\"dead\":%lld,\"total\":%lld,",
+	    (long long)st.pending, (long long)st.leased,
 	    (long long)st.acknowledged, (long long)st.dead,
 	    (long long)(st.pending + st.leased + st.acknowledged + st.dead));
+	if (st.oldest_pending_ms < 0)
+		zs_buf_puts(&b, "\"oldest_pending_at\":null,");
+	else {
+		zs_time_format(st.oldest_pending_ms, t);
+		zs_buf_printf(&b, "\"oldest_pending_at\":\"%s\",", t);
+	}
+	zs_buf_puts(&b, "\"by_source\":[");
 	for (i = 0; i < st.nsources; i++) {
 		zs_buf_puts(&b, i ? ",{\"source\":" : "{\"source\":");
 		zs_buf_json_strz(&b, st.sources[i].given ?

@@ -97,6 +97,11 @@ const char *const zs_sql_common[SQL__MAX] = {
 	[SQL_STATS_LEASED] =
 	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
 	" AND visible_at > ?2 AND lease_id IS NOT NULL",
+	/* pending as SQL_QUEUE counts it: neither leased nor dead */
+	[SQL_STATS_OLDEST] =
+	"SELECT created_at FROM events WHERE tenant = ?1 AND acked_at IS NULL "
+	"AND dead_at IS NULL AND (lease_id IS NULL OR visible_at <= ?2) "
+	"ORDER BY seq LIMIT 1",
 	[SQL_QUEUE] =
 	"SELECT s.tenant, sum(s.pending), sum(s.acknowledged), sum(s.dead), "
 	"(SELECT count(*) FROM events e WHERE e.tenant = s.tenant AND "

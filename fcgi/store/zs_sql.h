@@ -62,6 +62,8 @@ enum zs_sql {
 	SQL_STATS_SOURCES,	/* 1 tenant, 2 limit: source, count */
 	SQL_STATS_MINUTES,	/* 1 tenant, 2 first minute: minute, count */
 	SQL_STATS_LEASED,	/* 1 tenant, 2 now: count */
+	SQL_STATS_OLDEST,	/* 1 tenant, 2 now: the oldest pending's
+				   created_at */
 	SQL_QUEUE,		/* 1 now: tenant, pending (leased too),
 				   acknowledged, dead, leased, the oldest
 				   pending created_at, by tenant */

@@ -165,6 +165,7 @@ struct zs_stats {
 	int64_t		 leased;
 	int64_t		 acknowledged;
 	int64_t		 dead;
+	int64_t		 oldest_pending_ms; /* its creation; -1: none */
 	struct {
 		char	 name[ZS_TEXT_MAX_BYTES + 1];
 		int	 given;		/* 0: events without a source */

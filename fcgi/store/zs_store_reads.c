@@ -137,6 +137,14 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 	if (rc != ZS_STORE_OK)
 		return rc;
 
+	st->oldest_pending_ms = -1;
+	if ((rc = stats_query(SQL_STATS_OLDEST, tenant, now, &row)) ==
+	    ZS_STORE_OK && row)
+		st->oldest_pending_ms = zs_db->col_int(SQL_STATS_OLDEST, 0);
+	zs_db->done(SQL_STATS_OLDEST);
+	if (rc != ZS_STORE_OK)
+		return rc;
+
 	rc = stats_query(SQL_STATS_SOURCES, tenant, ZS_STATS_SOURCES, &row);
 	while (rc == ZS_STORE_OK && row && st->nsources < ZS_STATS_SOURCES) {
 		name = zs_db->col_text(SQL_STATS_SOURCES, 0, NULL);

@@ -6,7 +6,8 @@
 // - A lease of 1 s runs out: the row turns "Pending" by itself (the stream
 //   says nothing), as the API does; the next lease dead-letters the event:
 //   "Dead" live, "after 1 delivery", with a Redrive button.
-// - The Leased and Dead cards agree with GET /stats.
+// - The Leased and Dead cards agree with GET /stats; the header shows the
+//   leases in flight and the oldest pending event's age, ticking on.
 // - The status filter shows only dead, or only leased, events.
 // - Redrive makes the event pending with no deliveries, in the log and the
 //   API, says so, and the Dead card goes down.
@@ -105,6 +106,17 @@ await main("lease", async (browser) => {
 		`pending ${await statValue(page, "pending")}; GET /stats says ${stats.leased}, ${stats.dead}, ${stats.pending}`);
 	check(stats.leased === 1 && stats.dead === 1, `GET /stats says leased ${stats.leased}, dead ${stats.dead}; want 1 and 1`);
 	check(stats.pending === 1, `GET /stats says pending ${stats.pending}, want 1 (the released event)`);
+	// the header: leases in flight, and how long the oldest pending event
+	// (the released one) has waited, counting on between refreshes
+	const inFlight = (await page.locator("#leases-in-flight").textContent()).trim();
+	check(inFlight === "1", `the header says "${inFlight}" leases in flight, want 1`);
+	const age = async () => (await page.locator("#oldest-pending").textContent()).trim();
+	const waited = Math.floor((Date.now() - Date.parse(stats.oldest_pending_at)) / 1000);
+	const first = await age();
+	check(/^\d+ s$/.test(first) && Math.abs(parseInt(first, 10) - waited) <= 3,
+		`the header says the oldest pending event waited "${first}", want about ${waited} s`);
+	await until(async () => parseInt(await age(), 10) > parseInt(first, 10), 3000,
+		async () => `the oldest pending age stays at "${await age()}"`);
 
 	// ---- the status filter ---------------------------------------------------
 	const shows = async (want) => {

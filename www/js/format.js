@@ -27,6 +27,15 @@ export function relativeTime(date, now = Date.now()) {
 	return dateTimeFmt.format(date);
 }
 
+// How long since date, shortly: "8 s", "4 min", "2 h 5 min", "3 d 4 h".
+export function formatAge(date, now = Date.now()) {
+	const s = Math.max(0, Math.floor((now - date.getTime()) / 1000));
+	if (s < 60) return `${s} s`;
+	if (s < 3600) return `${Math.floor(s / 60)} min`;
+	if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+	return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+}
+
 const REASONS = {
 	200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
 	403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 411: "Length Required",

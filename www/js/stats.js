@@ -6,7 +6,7 @@
 import uPlot from "../vendor/uplot/uPlot.esm.js";
 import { api } from "./api.js";
 import { $, h } from "./dom.js";
-import { formatNumber, formatMinute } from "./format.js";
+import { formatAge, formatNumber, formatMinute } from "./format.js";
 
 const EVERY = 10000;
 const GAP_LOCAL = 1000;
@@ -27,7 +27,12 @@ export class Stats {
 			chart: $("#chart"),
 			chartEmpty: $("#chart-empty"),
 			note: $("#chart-note"),
+			oldest: $("#oldest-pending"),
+			inFlight: $("#leases-in-flight"),
 		};
+		// the oldest pending event ages between refreshes: count it on
+		this.oldestAt = null;
+		setInterval(() => this.renderOldest(), 1000);
 		this.plot = null;
 		this.data = null;
 		this.timer = 0;
@@ -57,6 +62,9 @@ export class Stats {
 		this.data = null;
 		this.setStale("");
 		for (const k of COUNTS) this.el[k].textContent = "—";
+		this.oldestAt = null;
+		this.el.oldest.textContent = "—";
+		this.el.inFlight.textContent = "—";
 		this.el.dead.closest(".stat").classList.remove("stat-alert");
 		this.el.sources.replaceChildren(h("li", { class: "muted" }, "—"));
 		if (this.plot) { this.plot.destroy(); this.plot = null; }
@@ -105,10 +113,19 @@ export class Stats {
 	render(s) {
 		this.data = s;
 		for (const k of COUNTS) this.el[k].textContent = formatNumber(s[k]);
+		this.el.inFlight.textContent = formatNumber(s.leased);
+		this.oldestAt = typeof s.oldest_pending_at === "string" ? new Date(s.oldest_pending_at) : null;
+		this.renderOldest();
 		// dead events wait for someone to redrive them: the card says so
 		this.el.dead.closest(".stat").classList.toggle("stat-alert", s.dead > 0);
 		this.renderSources(Array.isArray(s.by_source) ? s.by_source : []);
 		this.renderChart(Array.isArray(s.per_minute) ? s.per_minute : []);
+	}
+
+	// "None" when nothing waits; the age of the oldest pending event else.
+	renderOldest() {
+		if (!this.data) return;
+		this.el.oldest.textContent = this.oldestAt ? formatAge(this.oldestAt) : "None";
 	}
 
 	renderSources(list) {
