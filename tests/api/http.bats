@@ -241,3 +241,18 @@ web_error() {
 	raw 'POST /events HTTP/1.0\r\nHost: x\r\nX-API-Key: key_a\r\nContent-Type: application/json\r\n\r\n'
 	web_error 411 LENGTH_REQUIRED
 }
+
+# Last in the file: it leaves /stats unreachable.
+@test "a responder the web server cannot reach is its 503, as the JSON error with Retry-After" {
+	[ "$ZS_SERVER" != apache-cgi ] || skip "CGI: a process per request, no responder to be unreachable"
+	req_a GET /stats
+	[ "$status_code" = 200 ]
+	# The responders keep running on sockets no longer in the directory.
+	rm -f "$ZS_DIR"/run/stats.sock*
+	req_a GET /stats
+	web_error 503 UNAVAILABLE
+	[ "$(header retry-after)" -ge 1 ]
+	# the other responders answer on
+	req_a GET /inbox
+	[ "$status_code" = 200 ]
+}
