@@ -161,7 +161,8 @@ live(struct zs_req *req, const struct zs_sse_filter *f,
 			 * event), so the reconnect misses nothing.
 			 */
 			zs_buf_printf(&out, "id: %lld\n\n",
-			    (long long)zs_seal(key, pos->seq));
+			    (long long)zs_seal(key, pos->seq > pos->after ?
+			    pos->seq : pos->after));
 			send_buf(req, &out);
 			break;
 		}
@@ -247,18 +248,33 @@ get_stream(struct zs_req *req)
 	}
 
 	/*
-	 * The stream starts where the hub is now, taken before the client
-	 * sees the stream open: whatever it posts after that appears.
+	 * The stream starts at the database's present (or after the
+	 * client's Last-Event-ID), read before the client sees the stream
+	 * open: whatever it posts after that appears, nothing committed
+	 * before it does. The hub may be behind that point (it has not
+	 * polled since), so its frames up to it are skipped, or ahead of
+	 * it, so what lies between is replayed from the database first.
 	 */
+	if (p.last_event_id < 0) {
+		zs_store_lock();
+		rc = zs_store_last_change(&p.last_event_id);
+		zs_store_unlock();
+		if (rc != ZS_STORE_OK) {
+			zs_slots_give(&hold);
+			zs_reply_store(req, rc);
+			return;
+		}
+	}
 	zs_hub_now(&pos);
+	pos.after = p.last_event_id;
 	zs_reply_header(req, "X-Accel-Buffering: no");
 	zs_reply_start(req, 200, "text/event-stream; charset=utf-8",
 	    "no-cache");
 	/* HEAD: the headers a GET would get, no stream. */
 	if (req->method != ZS_METHOD_HEAD) {
 		zs_req_write(req, "retry: 3000\n\n", 13);
-		if (zs_req_flush(req) == 0 && (p.last_event_id < 0 ||
-		    replay(req, &f, &key, p.last_event_id, pos.seq) == 0))
+		if (zs_req_flush(req) == 0 && replay(req, &f, &key,
+		    p.last_event_id, pos.seq) == 0)
 			live(req, &f, &key, &pos);
 	}
 	zs_slots_give(&hold);

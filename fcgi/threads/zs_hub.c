@@ -241,6 +241,7 @@ zs_hub_now(struct zs_hub_pos *pos)
 	}
 	pos->next = hub.count;
 	pos->seq = hub.head;
+	pos->after = 0;
 	pthread_mutex_unlock(&hub.lock);
 }
 
@@ -260,8 +261,8 @@ zs_hub_wait(struct zs_hub_pos *pos, const struct zs_sse_filter *flt,
 		}
 		while (pos->next < hub.count && out->len < WAIT_OUT_MAX) {
 			f = &hub.ring[pos->next % RING_SIZE];
-			if (zs_sse_match(flt, f->tenant, f->source, f->type,
-			    f->topic))
+			if (f->seq > pos->after && zs_sse_match(flt,
+			    f->tenant, f->source, f->type, f->topic))
 				zs_buf_append(out, f->text, f->len);
 			pos->seq = f->seq;
 			pos->next++;

@@ -26,11 +26,14 @@
 struct zs_hub_pos {
 	uint64_t	 next;		/* ring counter of the next frame */
 	int64_t		 seq;		/* seq of the last change seen */
+	int64_t		 after;		/* frames of changes up to this seq
+					   are skipped: the stream starts
+					   after them */
 };
 
 /* Starts the poller thread. Returns 0 or -1 (logged). */
 int	 zs_hub_start(const struct zs_config *);
-/* The present: where a new stream starts reading live frames. */
+/* The hub's present: where a new stream starts reading live frames. */
 void	 zs_hub_now(struct zs_hub_pos *);
 /*
  * Appends to out the frames after pos that pass f, waiting until there is
