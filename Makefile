@@ -77,7 +77,7 @@ BROWSER_PACKAGES = chromium fonts-dejavu-core
 APACHE_PACKAGES = apache2 spawn-fcgi multiwatch
 
 .PHONY: all build ready deps vendor env-setup db-init db-reset db-copy-to-postgres dev quickstart test \
-	test-unit test-api test-crash test-contention fuzz lint status health-check clean bench \
+	test-unit test-api test-crash test-contention fuzz fuzz-deps fuzz-long lint status health-check clean bench \
 	coverage dev-apache dev-cgi install uninstall
 
 all: build
@@ -280,34 +280,31 @@ CONTENTION_SECONDS ?= 60
 test-contention: ready
 	@tests/contention-test "$(CURDIR)/$(O)/bin" $(CONTENTION_SECONDS)
 
-# libFuzzer (clang) on every parse boundary, FUZZ_SECONDS each. New inputs
-# go to $(O)/fuzz/corpus-*; the committed seeds stay in tests/fuzz/corpus.
+# libFuzzer (clang, ASan+UBSan) on every parse boundary (tests/fuzz/run):
+# make fuzz runs each target FUZZ_SECONDS over its seeds in
+# tests/fuzz/corpus and the saved crashes in tests/fuzz/crashes, keeping
+# new inputs in $(O)/fuzz; make fuzz-long runs each FUZZ_LONG_SECONDS (an
+# hour) and merges what reaches new coverage into tests/fuzz/corpus, and
+# any crash into tests/fuzz/crashes, to be committed. FUZZ_JOBS targets
+# run at once (the CPUs).
 FUZZ_SECONDS ?= 60
+FUZZ_LONG_SECONDS ?= 3600
 FUZZ_TARGETS  = json query http config sig fields event
 FUZZ_SRC      = boundary/zs_auth util/zs_buf parse/zs_body parse/zs_config \
 		parse/zs_cursor parse/zs_event_body \
 		parse/zs_details parse/zs_event parse/zs_fields util/zs_file \
 		parse/zs_http parse/zs_json util/zs_log parse/zs_query \
 		util/zs_random webhooks/zs_sig webhooks/zs_source parse/zs_text \
-		util/zs_time util/zs_ulid
-fuzz:
+		util/zs_seal util/zs_time util/zs_ulid
+fuzz-deps:
 	@command -v clang >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="clang libclang-rt-14-dev" deps
-	@mkdir -p $(O)/fuzz
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi \
-			-fsanitize=fuzzer,address,undefined \
-			-fno-sanitize-recover=undefined \
-			-o $(O)/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
-			$(FUZZ_SRC:%=fcgi/%.c) -lcrypto -lm -pthread; \
-		mkdir -p $(O)/fuzz/corpus-$$t; \
-		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
-		$(O)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-			-max_len=8192 -print_final_stats=1 \
-			$(O)/fuzz/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | \
-			grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
-		test $${PIPESTATUS[0]} -eq 0; \
-	done
+fuzz: fuzz-deps
+	@O=$(O) FUZZ_SRC="$(FUZZ_SRC)" tests/fuzz/run $(FUZZ_SECONDS) 0 \
+		$(FUZZ_TARGETS)
+fuzz-long: fuzz-deps
+	@O=$(O) FUZZ_SRC="$(FUZZ_SRC)" tests/fuzz/run $(FUZZ_LONG_SECONDS) 1 \
+		$(FUZZ_TARGETS)
 
 test-unit: build
 	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/unit.bats
