@@ -61,17 +61,24 @@ zs_sse_frame(struct zs_buf *b, const struct zs_change *c, int64_t id)
 	return 0;
 }
 
-/* Nonzero when want is NULL (any) or equals have. */
+/* Nonzero when want is NULL (any), equals have, or, as a prefix, starts it. */
 static int
-field_ok(const char *want, const char *have)
+field_ok(const char *want, int prefix, const char *have)
 {
-	return want == NULL || (have != NULL && strcmp(want, have) == 0);
+	if (want == NULL)
+		return 1;
+	if (have == NULL)
+		return 0;
+	return prefix ? strncmp(have, want, strlen(want)) == 0 :
+	    strcmp(want, have) == 0;
 }
 
 int
 zs_sse_match(const struct zs_sse_filter *f, const char *tenant,
     const char *source, const char *type, const char *topic)
 {
-	return strcmp(f->tenant, tenant) == 0 && field_ok(f->topic, topic) &&
-	    field_ok(f->type, type) && field_ok(f->source, source);
+	return strcmp(f->tenant, tenant) == 0 &&
+	    field_ok(f->topic, f->topic_prefix, topic) &&
+	    field_ok(f->type, f->type_prefix, type) &&
+	    field_ok(f->source, f->source_prefix, source);
 }

@@ -11,6 +11,9 @@ struct zs_sse_filter {
 	const char	*topic;		/* NULL: any */
 	const char	*type;		/* NULL: any */
 	const char	*source;	/* NULL: any */
+	int		 topic_prefix;	/* 1: topic is a prefix (zs_filter) */
+	int		 type_prefix;
+	int		 source_prefix;
 };
 
 /*

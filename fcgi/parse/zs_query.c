@@ -145,30 +145,61 @@ zs_query_none(const char *qs, struct zs_query_error *err)
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * A filter of GET /inbox or the stream: the exact value, or with a final
+ * '*' the prefix before it ("fin*"; "*" alone: any value, but not none).
+ */
 static int
 parse_filter(struct zs_filter *f, const char *name, const char *v,
     size_t len, struct zs_query_error *err)
 {
 	enum zs_text_rc	 rc;
+	size_t		 i;
 
-	if ((rc = zs_text_check(v, len, ZS_TEXT_MAX_CHARS)) != ZS_TEXT_OK) {
+	if (len > 0 && v[len - 1] == '*') {
+		f->prefix = 1;
+		len--;
+	}
+	if ((len > 0 || !f->prefix) &&
+	    (rc = zs_text_check(v, len, ZS_TEXT_MAX_CHARS)) != ZS_TEXT_OK) {
 		set_err(err, name, zs_text_strerror(rc));
 		return -1;
 	}
-	memcpy(f->s, v, len + 1);
+	memcpy(f->s, v, len);
+	f->s[len] = '\0';
 	f->len = len;
+	f->chars = 0;
+	for (i = 0; i < len; i++)	/* checked UTF-8: count lead bytes */
+		if (((unsigned char)v[i] & 0xc0) != 0x80)
+			f->chars++;
+	return 0;
+}
+
+/* Parses an RFC 3339 time of since or until into *ms. 0 or -1. */
+static int
+parse_time(const char *name, char *value, size_t vlen, int64_t *ms,
+    struct zs_query_error *err)
+{
+	/* An unescaped "+01:00" arrives as " 01:00". */
+	if (vlen > 19 && strchr(value + 19, ' ') != NULL)
+		*strchr(value + 19, ' ') = '+';
+	if (zs_time_parse(value, ms) == -1) {
+		set_err(err, name, "must be an RFC 3339 date-time such as "
+		    "2026-11-27T01:16:24Z");
+		return -1;
+	}
 	return 0;
 }
 
 /* Parameters of GET /inbox, in the order of the seen[] flags below. */
 enum list_param {
 	LP_LIMIT, LP_STATUS, LP_TOPIC, LP_TYPE, LP_SOURCE, LP_SINCE,
-	LP_CURSOR, LP_ORDER, LP__MAX
+	LP_UNTIL, LP_CURSOR, LP_ORDER, LP__MAX
 };
 
 static const char *const list_param_names[LP__MAX] = {
-	"limit", "status", "topic", "type", "source", "since", "cursor",
-	"order",
+	"limit", "status", "topic", "type", "source", "since", "until",
+	"cursor", "order",
 };
 
 int
@@ -186,6 +217,7 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 	memset(p, 0, sizeof(*p));
 	p->limit = 50;
 	p->since_ms = -1;
+	p->until_ms = -1;
 	p->after_seq = -1;
 	while ((rc = zs_query_next(qs, &pos, name, value, &vlen, err)) == 1) {
 		for (i = 0; i < LP__MAX; i++)
@@ -235,14 +267,12 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 				return -1;
 			break;
 		case LP_SINCE:
-			/* An unescaped "+01:00" arrives as " 01:00". */
-			if (vlen > 19 && strchr(value + 19, ' ') != NULL)
-				*strchr(value + 19, ' ') = '+';
-			if (zs_time_parse(value, &p->since_ms) == -1) {
-				set_err(err, name, "must be an RFC 3339 "
-				    "date-time such as 2026-11-27T01:16:24Z");
+			if (parse_time(name, value, vlen, &p->since_ms, err))
 				return -1;
-			}
+			break;
+		case LP_UNTIL:
+			if (parse_time(name, value, vlen, &p->until_ms, err))
+				return -1;
 			break;
 		case LP_CURSOR:
 			if (zs_cursor_decode(key, value, &p->after_seq,
@@ -268,6 +298,11 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 	}
 	if (rc == -1)
 		return -1;
+	if (p->until_ms >= 0 && p->since_ms >= 0 &&
+	    p->until_ms <= p->since_ms) {
+		set_err(err, "until", "must be later than since");
+		return -1;
+	}
 	if (seen[LP_CURSOR] && cursor_order != p->order) {
 		set_err(err, "cursor", "was made for the other order; pass "
 		    "the same order as the request that returned it");
@@ -335,7 +370,7 @@ zs_query_stream(const char *qs, const struct zs_seal_key *key,
 			    "endpoint");
 			return -1;
 		}
-		if (f->len > 0) {
+		if (f->len > 0 || f->prefix) {
 			set_err(err, name, "must be given at most once");
 			return -1;
 		}

@@ -169,7 +169,7 @@ post_lease(struct zs_req *req)
 {
 	const struct zs_field_value *v = req->parsed.value;
 	struct zs_lease_params	 p;
-	struct zs_sse_filter	 f;
+	struct zs_sse_filter	 f = { 0 };	/* exact: no prefixes */
 	struct zs_hub_pos	 pos;
 	struct lease_out	 lo;
 	enum zs_store_rc	 rc;

@@ -238,9 +238,12 @@ get_stream(struct zs_req *req)
 		return;
 	}
 	f.tenant = req->tenant;
-	f.topic = p.topic.len ? p.topic.s : NULL;
-	f.type = p.type.len ? p.type.s : NULL;
-	f.source = p.source.len ? p.source.s : NULL;
+	f.topic = p.topic.len || p.topic.prefix ? p.topic.s : NULL;
+	f.type = p.type.len || p.type.prefix ? p.type.s : NULL;
+	f.source = p.source.len || p.source.prefix ? p.source.s : NULL;
+	f.topic_prefix = p.topic.prefix;
+	f.type_prefix = p.type.prefix;
+	f.source_prefix = p.source.prefix;
 	if ((src = zs_slots_take(req->cfg, ZS_SLOT_STREAM, req->key_index,
 	    &hold)) != ZS_SLOTS_OK) {
 		refuse_stream(req, src);

@@ -111,7 +111,14 @@ zs_db_str(enum zs_sql s, int i, const char *str)
 void
 zs_db_filter(enum zs_sql s, int i, const struct zs_filter *f)
 {
-	zs_db->bind_text(s, i, f->len ? f->s : NULL, f->len);
+	zs_db->bind_text(s, i, f->len && !f->prefix ? f->s : NULL, f->len);
+}
+
+void
+zs_db_prefix(enum zs_sql s, int i, const struct zs_filter *f)
+{
+	zs_db->bind_text(s, i, f->prefix ? f->s : NULL, f->len);
+	zs_db->bind_int(s, i + 1, (int64_t)f->chars);
 }
 
 void

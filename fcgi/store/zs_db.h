@@ -126,8 +126,11 @@ enum zs_store_rc zs_db_migrate_dir(const char *dir, int required,
 		    int *version, int newest, zs_db_apply_fn apply, void *ctx);
 /* Binds a NUL-terminated string, or NULL. */
 void		 zs_db_str(enum zs_sql s, int i, const char *str);
-/* Binds a list or lease filter: NULL when absent. */
+/* Binds a list or lease filter: NULL when absent or a prefix. */
 void		 zs_db_filter(enum zs_sql s, int i, const struct zs_filter *);
+/* Binds a list filter's prefix at i (NULL when it is none) and its
+ * length in code points at i + 1. */
+void		 zs_db_prefix(enum zs_sql s, int i, const struct zs_filter *);
 /* Binds ?1 tenant and ?2 id of statement s, after a reset. */
 void		 zs_db_event(enum zs_sql s, const char *tenant,
 		    const char *id);

@@ -11,19 +11,27 @@
 
 #define EVENT_COLS ZS_SQL_EVENT_COLS
 /* The states of migration 003 (sql/postgres/001_schema.sql), as WHERE
- * terms; ?8 is now. */
+ * terms; ?15 is now (the last parameter: lists of other states have
+ * none). */
 #define OPEN "acked_at IS NULL AND dead_at IS NULL"
-#define PENDING OPEN " AND (lease_id IS NULL OR visible_at <= ?8)"
-#define LEASED OPEN " AND lease_id IS NOT NULL AND visible_at > ?8"
+#define PENDING OPEN " AND (lease_id IS NULL OR visible_at <= ?15)"
+#define LEASED OPEN " AND lease_id IS NOT NULL AND visible_at > ?15"
 #define ACKED "acked_at IS NOT NULL"
 #define DEAD "dead_at IS NOT NULL AND acked_at IS NULL"
 #define ANY "1 = 1"
 /* A text filter ?n on column c: absent (NULL) matches any. */
 #define FILTER(c, n) "(" c " = ?" n " OR ?" n " IS NULL)"
+/* A prefix ?p of ?k code points on column c: absent (NULL) matches any
+ * (substr counts code points in SQLite and PostgreSQL alike). */
+#define PREFIX(c, p, k) "(substr(" c ", 1, ?" k ") = ?" p " OR ?" p " IS NULL)"
+/* ?1 tenant, ?2 cursor seq, ?3 since, ?4-?6 exact topic, type, source,
+ * ?7 limit, ?8-?13 their prefixes and lengths, ?14 until, ?15 now. */
 #define LIST_WHERE(status, cmp) \
 	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND " status \
 	" AND seq " cmp " ?2 AND created_at > ?3 AND " FILTER("topic", "4") \
-	" AND " FILTER("type", "5") " AND " FILTER("source", "6")
+	" AND " FILTER("type", "5") " AND " FILTER("source", "6") \
+	" AND " PREFIX("topic", "8", "9") " AND " PREFIX("type", "10", "11") \
+	" AND " PREFIX("source", "12", "13") " AND created_at < ?14"
 #define LIST(status, cmp, order) \
 	LIST_WHERE(status, cmp) " ORDER BY seq " order " LIMIT ?7"
 #define CHANGES_SELECT \

@@ -75,6 +75,10 @@ typedef void (*zs_event_fn)(const struct zs_event *, void *arg);
 struct zs_filter {
 	char	 s[ZS_TEXT_MAX_BYTES + 1];	/* UTF-8, NUL-terminated */
 	size_t	 len;				/* 0 when absent */
+	int	 prefix;			/* 1: s is a prefix ("fin*"
+						   given; "" matches any
+						   value but none) */
+	size_t	 chars;				/* code points in s */
 };
 
 /* GET /inbox, checked. */
@@ -86,6 +90,7 @@ struct zs_list_params {
 	struct zs_filter	 type;
 	struct zs_filter	 source;
 	int64_t			 since_ms;	/* created after; -1 = any */
+	int64_t			 until_ms;	/* created before; -1 = any */
 	int64_t			 after_seq;	/* cursor position; -1 = none */
 };
 

@@ -5,6 +5,7 @@
  * its event, and a statement that fails dooms the transaction (nothing is
  * half-stored).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -256,8 +257,12 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 	zs_db_filter(s, 5, &p->type);
 	zs_db_filter(s, 6, &p->source);
 	zs_db->bind_int(s, 7, p->limit + 1);
+	zs_db_prefix(s, 8, &p->topic);
+	zs_db_prefix(s, 10, &p->type);
+	zs_db_prefix(s, 12, &p->source);
+	zs_db->bind_int(s, 14, p->until_ms >= 0 ? p->until_ms : INT64_MAX);
 	if (p->status == ZS_STATUS_PENDING || p->status == ZS_STATUS_LEASED)
-		zs_db->bind_int(s, 8, now);
+		zs_db->bind_int(s, 15, now);
 	while ((rc = zs_db->step(s, &row)) == ZS_STORE_OK && row) {
 		if (n == p->limit) {
 			*more = 1;

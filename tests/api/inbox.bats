@@ -38,6 +38,57 @@ load ../helpers/suite
 	[ "$(jq '.events | length' <<<"$body")" = 0 ]
 }
 
+@test "a filter ending in * matches by prefix, counting characters, not bytes, and * is the only wildcard" {
+	for t in pfx-fin.invoice pfx-fin.refund pfx-finance pfx-other pfx-é-1 pfx-%_x; do
+		new_event "{\"source\":\"src-$t\",\"type\":\"t.$t\",\"topic\":\"$t\",\"payload\":{}}" >/dev/null
+	done
+	topics() { req_a GET "/inbox?$1"; [ "$status_code" = 200 ]; jq -c '[.events[].topic]' <<<"$body"; }
+	[ "$(topics 'topic=pfx-fin*')" = '["pfx-fin.invoice","pfx-fin.refund","pfx-finance"]' ]
+	[ "$(topics 'topic=pfx-fin.*')" = '["pfx-fin.invoice","pfx-fin.refund"]' ]
+	[ "$(topics 'topic=pfx-fin.invoice*')" = '["pfx-fin.invoice"]' ]
+	# case matters, as for exact filters
+	[ "$(topics 'topic=pfx-FIN*')" = '[]' ]
+	# é is one character of two bytes
+	[ "$(topics 'topic=pfx-%C3%A9*')" = '["pfx-é-1"]' ]
+	# % and _ are themselves, not SQL wildcards
+	[ "$(topics 'topic=pfx-%25*')" = '["pfx-%_x"]' ]
+	[ "$(topics 'topic=pfx-_*')" = '[]' ]
+	# type and source too, combined with the others and with exact ones
+	[ "$(topics 'type=t.pfx-fin*&source=src-pfx-fin.r*')" = '["pfx-fin.refund"]' ]
+	[ "$(topics 'topic=pfx-fin*&type=t.pfx-finance')" = '["pfx-finance"]' ]
+	# a prefix pages with cursors like any filter
+	req_a GET '/inbox?topic=pfx-fin*&limit=2'
+	cursor=$(jq -r .next_cursor <<<"$body")
+	[ "$(topics "topic=pfx-fin*&limit=2&cursor=$cursor")" = '["pfx-finance"]' ]
+	# without the star it is an exact match
+	[ "$(topics 'topic=pfx-fin')" = '[]' ]
+}
+
+@test "until returns events created strictly before the instant, alone or with since" {
+	a=$(new_event '{"topic":"until-test","payload":{}}')
+	sleep 0.05
+	mid=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+	sleep 0.05
+	b=$(new_event '{"topic":"until-test","payload":{}}')
+	sleep 0.05
+	late=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+	sleep 0.05
+	new_event '{"topic":"until-test","payload":{}}' >/dev/null
+	req_a GET "/inbox?topic=until-test&until=$mid"
+	[ "$(jq -c '[.events[].id]' <<<"$body")" = "[\"$a\"]" ]
+	req_a GET "/inbox?topic=until-test&since=$mid&until=$late"
+	[ "$(jq -c '[.events[].id]' <<<"$body")" = "[\"$b\"]" ]
+	created=$(jq -r '.events[0].created_at' <<<"$body")
+	req_a GET "/inbox?topic=until-test&until=$created&since=$mid"
+	[ "$(jq '.events | length' <<<"$body")" = 0 ]
+	req_a GET "/inbox?topic=until-test&until=$late&order=desc&status=all"
+	[ "$(jq -c '[.events[].id]' <<<"$body")" = "[\"$b\",\"$a\"]" ]
+	# an empty window is a mistake, said so
+	req_a GET "/inbox?since=$late&until=$mid"
+	expect_error 400 INVALID_PARAMETER
+	[ "$(jq -r '.error.details[0] | .field + ": " + .message' <<<"$body")" = "until: must be later than since" ]
+}
+
 @test "a filter value is percent-decoded" {
 	new_event '{"topic":"a b&c","payload":{}}' >/dev/null
 	req_a GET '/inbox?topic=a%20b%26c'
@@ -136,6 +187,8 @@ load ../helpers/suite
 
 @test "malformed query parameters are 400 INVALID_PARAMETER naming the parameter" {
 	for q in limit=0 limit=501 limit=abc limit=-1 status=done order=up since=yesterday \
+		until=tomorrow 'until=2026-01-01T00:00:00Z&until=2026-01-02T00:00:00Z' \
+		'topic=a%00*' "topic=$(printf 'a%.0s' $(seq 1 129))*" \
 		since=2026-13-01T00:00:00Z cursor=garbage cursor= topic= 'topic=%00' 'topic=%01' \
 		'type=a%0Ab' bogus=1 'limit=5&limit=6'; do
 		req_a GET "/inbox?$q"

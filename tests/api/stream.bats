@@ -129,6 +129,24 @@ stream_threads() {
 	[ "$got" = "4 deleted " ] || { cat "$BATS_TEST_TMPDIR/s" >&2; false; }
 }
 
+@test "a filter ending in * matches the stream by prefix, live and replayed" {
+	from=$(last_seq)
+	new_event '{"topic":"spx-fin.a","type":"t","payload":{"i":1}}' >/dev/null
+	new_event '{"topic":"spx-other","type":"t","payload":{"i":2}}' >/dev/null
+	# type=*: any type, but one there
+	open_stream "$BATS_TEST_TMPDIR/s" "$ZS_URL/inbox/stream?topic=spx-fin*&type=*" \
+		-H "X-API-Key: $KEY_A" -H "Last-Event-ID: $from"
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created"
+	new_event '{"topic":"spx-fin.b","type":"t","payload":{"i":3}}' >/dev/null
+	new_event '{"topic":"spx-fi","type":"t","payload":{"i":4}}' >/dev/null
+	new_event '{"topic":"spx-finance","payload":{"i":5}}' >/dev/null
+	new_event '{"topic":"spx-finance","type":"t","payload":{"i":6}}' >/dev/null
+	wait_for "$BATS_TEST_TMPDIR/s" "^event: event.created" 3
+	sleep 0.3
+	got=$(sed -n 's/^data: //p' "$BATS_TEST_TMPDIR/s" | jq -r .payload.i | tr '\n' ' ')
+	[ "$got" = "1 3 6 " ] || { cat "$BATS_TEST_TMPDIR/s" >&2; false; }
+}
+
 @test "a stream shows only its own tenant's changes" {
 	open_stream "$BATS_TEST_TMPDIR/b" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_B"
 	open_stream "$BATS_TEST_TMPDIR/a" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A"

@@ -36,6 +36,21 @@ await main("filters", async (browser) => {
 	check(await row(b2).count() === 0, "a new event of another topic arrived despite the filter");
 	check(/1|2/.test(await page.locator("#log-count").textContent()), "the count does not reflect the filter");
 
+	// a prefix: "alpha-…*" lists alpha's events and its sub-topics, live too
+	const a3 = (await curlEvent({ source: "crm", type: "contact.created", topic: `${alpha}.sub`, payload: { n: 5 } })).id;
+	await page.locator("#f-topic").fill(`${alpha}*`);
+	await until(async () => lists.some((u) => u.searchParams.get("topic") === `${alpha}*`), 4000,
+		"the prefix filter was not passed to GET /inbox");
+	await waitConnected(page);
+	await waitFor(row(a3), 4000, "the prefix filter does not list an event whose topic starts with it");
+	check(await row(a1).isVisible(), "the prefix filter hides the event with exactly that topic");
+	check(!(await row(b1).isVisible()), "the prefix filter lists an event of another topic");
+	const a4 = (await curlEvent({ source: "crm", type: "contact.created", topic: `${alpha}.live`, payload: { n: 6 } })).id;
+	const b3 = (await curlEvent({ source: "crm", type: "contact.created", topic: `${beta}.live`, payload: { n: 7 } })).id;
+	await waitFor(row(a4), 3000, "a live event matching the prefix did not arrive");
+	await sleep(500);
+	check(await row(b3).count() === 0, "a live event outside the prefix arrived");
+
 	// status: acknowledged only -> none of these
 	await page.locator("#f-status").selectOption("acknowledged");
 	await until(async () => lists.some((u) => u.searchParams.get("status") === "acknowledged"), 3000,

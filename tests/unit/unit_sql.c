@@ -47,7 +47,8 @@ suite_sql(void)
 		    qs(lite), qs(pg));
 		if (lite == NULL || pg == NULL)
 			continue;
-		CHECK((n = pg_params(pg)) >= 0 && n <= 8, "PostgreSQL text %s",
+		CHECK((n = pg_params(pg)) >= 0 && n <= ZS_PG_PARAMS_MAX,
+		    "PostgreSQL text %s",
 		    qs(pg));
 		for (p = lite, n = 0; (p = strchr(p, '?')) != NULL; p++)
 			if (atoi(p + 1) > n)

@@ -12,6 +12,13 @@ const PAGE = 50;
 const MAX_ROWS = 2000;
 const NOTICE_FOR = 10000;
 
+// A filter as the API reads it: empty is any; "fin*" is a prefix; else exact.
+function fieldMatches(want, have) {
+	if (!want) return true;
+	if (typeof have !== "string") return false;
+	return want.endsWith("*") ? have.startsWith(want.slice(0, -1)) : have === want;
+}
+
 export class EventLog extends EventTarget {
 	constructor() {
 		super();
@@ -65,9 +72,9 @@ export class EventLog extends EventTarget {
 
 	matches(ev) {
 		const f = this.filters;
-		if (f.topic && ev.topic !== f.topic) return false;
-		if (f.type && ev.type !== f.type) return false;
-		if (f.source && ev.source !== f.source) return false;
+		if (!fieldMatches(f.topic, ev.topic)) return false;
+		if (!fieldMatches(f.type, ev.type)) return false;
+		if (!fieldMatches(f.source, ev.source)) return false;
 		if (f.status !== "all" && ev.status !== f.status) return false;
 		return true;
 	}

@@ -19,6 +19,10 @@
 /* The schema version this build reads and writes (sql/postgres/NNN_). */
 #define ZS_PG_SCHEMA_VERSION 4
 
+/* Parameters of the largest statement (a list: 15); a bind past it is
+ * dropped, and PostgreSQL then refuses the statement. */
+#define ZS_PG_PARAMS_MAX 16
+
 /* PostgreSQL's texts, by zs_sql (NULL: zs_sql_common's, ?N made $N). */
 extern const char *const zs_pg_sql[SQL__MAX];
 

@@ -12,7 +12,7 @@
 #include "util/zs_log.h"
 #include "util/zs_time.h"
 
-#define PARAMS_MAX 8	/* parameters of the largest statement */
+#define PARAMS_MAX ZS_PG_PARAMS_MAX
 
 /* One statement's values and, once it has run, its result. */
 struct query {
