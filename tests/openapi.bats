@@ -177,6 +177,13 @@ call_operation() {
 	"GET /metrics") req GET /metrics "$@" ;;
 	"GET /hooks") req GET /hooks "$@" ;;
 	"POST /hooks/{source_token}") hook_delivery "$@" ;;
+	"GET /hooks/{name}/rejections")
+		# a refused delivery first, so the log's items are checked too
+		req GET /hooks -H "Authorization: Bearer $KEY_A"
+		req POST "$(jq -r '.sources[0].path' <<<"$body")" -H 'Content-Type: application/json' \
+			-H 'X-GitHub-Event: ping' -H 'X-Hub-Signature-256: sha256=00' --data-binary '{}'
+		[ "$status_code" = 401 ] || { echo "the wrong signature was not refused: $status_code" >&2; return 1; }
+		req GET /hooks/gh/rejections "$@" ;;
 	*)
 		echo "no request for the documented operation '$op': add one to call_operation in tests/openapi.bats" >&2
 		return 1 ;;

@@ -25,6 +25,12 @@ extern char **environ;
 /* This process's responder: its name, routes and settings. */
 static struct zs_service svc;
 
+void
+zs_app_on_refused(void (*fn)(struct zs_req *))
+{
+	svc.refused = fn;
+}
+
 /* Loads the settings (exits with the message when they are bad) and
  * opens the store and the rate limits. */
 static void

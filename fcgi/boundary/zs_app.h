@@ -35,4 +35,8 @@ void	 zs_app_run_pool(const char *name, const struct zs_route *,
 void	 zs_app_run_streams(const char *name, const struct zs_route *,
 	    size_t nroutes, int (*start)(const struct zs_config *));
 
+/* Before a run: fn learns of the bodies the boundary refuses on routes of
+ * this responder (zs_service.refused): zs-hooks logs them per source. */
+void	 zs_app_on_refused(void (*fn)(struct zs_req *));
+
 #endif

@@ -360,8 +360,11 @@ handle(const struct zs_service *svc, struct zs_req *req)
 	    authenticate(req, r->flags &
 	    ZS_ROUTE_QUERY_KEY) == -1 || rate_limit(req) == -1))
 		return;
-	if (read_request_body(req, r) == -1)
+	if (read_request_body(req, r) == -1) {
+		if (svc->refused != NULL)
+			svc->refused(req);
 		return;
+	}
 	if ((r->flags & ZS_ROUTE_IDEM) && read_idem(req) == -1)
 		return;
 	if ((r->flags & ZS_ROUTE_NO_QUERY) && no_query(req) == -1)

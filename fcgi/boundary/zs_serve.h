@@ -20,6 +20,10 @@ struct zs_service {
 	const struct zs_route	*routes;
 	size_t			 nroutes;
 	struct zs_config	 cfg;
+	/* Called after the boundary refused a routed request's body (413
+	 * too large, 415 not JSON, 400 cut short), before its handler could
+	 * see it; NULL for none. */
+	void			(*refused)(struct zs_req *);
 };
 
 /*

@@ -4,11 +4,14 @@
  * its signature on the raw body (zs_sig.c) and stores it as an ordinary
  * event of the source's tenant, deduplicated by the provider's delivery
  * id through the idempotency keys. GET /hooks lists a tenant's sources
- * with their URLs, never their secrets.
+ * with their URLs, never their secrets. A refused delivery is counted in
+ * /metrics and kept in the source's delivery log (zs_store_hooks.c),
+ * which GET /hooks/{name}/rejections shows.
  *
  * An unknown token costs the same HMAC as a known one with a wrong
  * signature, so the reply time does not tell which tokens exist.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +21,17 @@
 #include "boundary/zs_app.h"
 #include "boundary/zs_serve.h"
 #include "parse/zs_json.h"
+#include "util/zs_log.h"
 #include "util/zs_metrics.h"
 #include "util/zs_time.h"
 #include "webhooks/zs_sig.h"
 #include "webhooks/zs_token.h"
 
 #define DELIVERY_ID_MAX	 200	/* characters of a usable delivery id */
+/* Refusals one process writes to a source's log per second: a flood of
+ * bad signatures costs the database at most this (the rest are counted
+ * in /metrics only). */
+#define REJECTS_LOGGED_PER_S 20
 
 /* Where each scheme's event type and delivery id come from. */
 static const struct scheme_io {
@@ -135,6 +143,62 @@ label(const struct zs_req *req, const struct zs_source *src,
 		    src->name, DELIVERY_ID_MAX, id);
 }
 
+/*
+ * A refused delivery of source s, after its reply: counted in /metrics,
+ * and kept in the source's log unless this process wrote
+ * REJECTS_LOGGED_PER_S of them in the current second already. A log that
+ * cannot be written is logged, not answered: the client has its reply.
+ */
+static void
+rejected(const struct zs_req *req, int s, const char *reason)
+{
+	static int64_t		 second[ZS_SOURCES_MAX];
+	static int		 written[ZS_SOURCES_MAX];
+	const struct zs_source	*src = &req->cfg->sources[s];
+	struct zs_rejection	 r;
+	enum zs_store_rc	 rc;
+
+	zs_metrics_hook(src->name, 0, reason);
+	memset(&r, 0, sizeof(r));
+	r.at_ms = zs_time_now_ms();
+	if (second[s] != r.at_ms / 1000) {
+		second[s] = r.at_ms / 1000;
+		written[s] = 0;
+	}
+	if (written[s]++ >= REJECTS_LOGGED_PER_S)
+		return;
+	r.reason = reason;
+	r.status = req->status;
+	r.request_id = req->request_id;
+	if ((rc = zs_store_reject_add(src->tenant, src->name, &r)) !=
+	    ZS_STORE_OK)
+		zs_log("the delivery log of source %s was not written",
+		    src->name);
+}
+
+/*
+ * A delivery whose body the boundary refused (zs_app_on_refused): too
+ * large, not JSON by its type, or cut short. Logged for its source when
+ * the URL is one; an unknown URL is only counted, as in post_hook.
+ */
+static void
+refused(struct zs_req *req)
+{
+	zs_token_t	 tokens[ZS_SOURCES_MAX];
+	int		 s;
+
+	if (req->method != ZS_METHOD_POST || zs_token_load(req->cfg, tokens)
+	    != ZS_STORE_OK)
+		return;
+	s = zs_token_find(tokens, req->cfg->nsources, req->id);
+	if (s < 0) {
+		zs_metrics_hook("_unknown", 0, "unknown_source");
+		return;
+	}
+	rejected(req, s, req->status == 413 ? "too_large" :
+	    req->status == 415 ? "unsupported_type" : "invalid_body");
+}
+
 /* What a delivery's body must be: any JSON object. */
 static const struct zs_body_kind delivery_body = {
 	.what = "delivery",
@@ -160,7 +224,8 @@ store_delivery(struct zs_req *req, int s)
 	enum zs_store_rc	 rc;
 
 	if (zs_serve_body(req, &delivery_body) == -1) {
-		zs_metrics_hook(src->name, 0, "invalid_body");
+		rejected(req, s, req->status == 413 ? "too_large" :
+		    "invalid_body");
 		return;
 	}
 	json = req->parsed.json;
@@ -168,10 +233,10 @@ store_delivery(struct zs_req *req, int s)
 	zs_ratelimit_take_source(s, zs_time_now_ms(), &rate);
 	if (!rate.allowed) {
 		zs_metrics_limited(ZS_ML_SOURCE);
-		zs_metrics_hook(src->name, 0, "rate_limited");
 		zs_reply_header(req, "Retry-After: %ld", rate.retry_after_s);
 		zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many deliveries "
 		    "for this source; see Retry-After", NULL);
+		rejected(req, s, "rate_limited");
 		return;
 	}
 	label(req, src, json, len, &lb);
@@ -186,19 +251,20 @@ store_delivery(struct zs_req *req, int s)
 	ne.idem_scope = ZS_IDEM_HOOK;	/* never an API client's key */
 	if (EVP_Digest(json, len, ne.body_hash, &hlen, EVP_sha256(), NULL)
 	    != 1) {
-		zs_metrics_hook(src->name, 0, "internal");
 		zs_reply_error(req, ZS_ERR_INTERNAL, "hashing failed", NULL);
+		rejected(req, s, "internal");
 		return;
 	}
 	rc = zs_store_insert(&ne, &ins);
+	zs_reply_inserted(req, rc, &ins,
+	    "this delivery id was already stored with a different body");
 	if (rc == ZS_STORE_OK)
 		zs_metrics_hook(src->name, 1, ins.replayed ? "duplicate" :
 		    "stored");
-	else
-		zs_metrics_hook(src->name, 0, rc == ZS_STORE_CONFLICT ?
-		    "conflict" : "store_failed");
-	zs_reply_inserted(req, rc, &ins,
-	    "this delivery id was already stored with a different body");
+	else if (rc == ZS_STORE_CONFLICT)
+		rejected(req, s, "conflict");
+	else	/* the store is failing: no log to write to either */
+		zs_metrics_hook(src->name, 0, "store_failed");
 }
 
 /*
@@ -239,40 +305,108 @@ post_hook(struct zs_req *req)
 		store_delivery(req, s);
 		break;
 	case ZS_SIG_BAD:
-		zs_metrics_hook(cfg->sources[s].name, 0, "bad_signature");
 		snprintf(msg, sizeof(msg), "the %s signature is missing or "
 		    "does not match this source's secret",
 		    zs_sig_headers[cfg->sources[s].scheme]);
 		zs_reply_error(req, ZS_ERR_UNAUTHORIZED, msg, NULL);
+		rejected(req, s, "bad_signature");
 		break;
 	case ZS_SIG_STALE:
-		zs_metrics_hook(cfg->sources[s].name, 0, "stale_timestamp");
 		snprintf(msg, sizeof(msg), "is more than %ld seconds away "
 		    "from the server's clock", cfg->hook_tolerance_s);
 		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER,
 		    cfg->sources[s].scheme == ZS_SCHEME_STRIPE ?
 		    "Stripe-Signature timestamp" : "webhook-timestamp", msg);
+		rejected(req, s, "stale_timestamp");
 		break;
 	default:
-		zs_metrics_hook(cfg->sources[s].name, 0, "internal");
 		zs_reply_error(req, ZS_ERR_INTERNAL, "internal error; the log "
 		    "has details", NULL);
+		rejected(req, s, "internal");
 		break;
 	}
 }
 
-/* GET /hooks: the tenant's sources, with paths and without secrets. */
+/* The refusals of each of the tenant's sources, by config index. */
+struct reject_totals {
+	const struct zs_config	*cfg;
+	const char		*tenant;
+	int64_t			 n[ZS_SOURCES_MAX];
+	int64_t			 last_ms[ZS_SOURCES_MAX];
+	struct zs_buf		*by_reason;	/* one source's, or NULL */
+	int			 only;		/* that source */
+	int			 reasons;	/* written to by_reason */
+};
+
+/* The config index of the tenant's source name, or -1. */
+static int
+source_index(const struct zs_config *cfg, const char *tenant,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->nsources; i++)
+		if (strcmp(cfg->sources[i].tenant, tenant) == 0 &&
+		    strcmp(cfg->sources[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+add_count(const char *source, const char *reason, int64_t n,
+    int64_t last_ms, void *arg)
+{
+	struct reject_totals	*t = arg;
+	int			 s;
+
+	/* a removed source's counts stay in the database, unshown */
+	if ((s = source_index(t->cfg, t->tenant, source)) < 0)
+		return;
+	t->n[s] += n;
+	if (last_ms > t->last_ms[s])
+		t->last_ms[s] = last_ms;
+	if (t->by_reason != NULL && s == t->only) {
+		zs_buf_puts(t->by_reason, t->reasons++ ? "," : "");
+		zs_buf_json_strz(t->by_reason, reason);
+		zs_buf_printf(t->by_reason, ":%" PRId64, n);
+	}
+}
+
+/* Appends ,"rejected":N,"last_rejected_at":T|null for source s. */
+static void
+put_totals(struct zs_buf *b, const struct reject_totals *t, int s)
+{
+	char	 at[ZS_TIME_BUFSZ];
+
+	zs_buf_printf(b, ",\"rejected\":%" PRId64 ",\"last_rejected_at\":",
+	    t->n[s]);
+	if (t->n[s] == 0) {
+		zs_buf_puts(b, "null");
+		return;
+	}
+	zs_time_format(t->last_ms[s], at);
+	zs_buf_json_strz(b, at);
+}
+
+/* GET /hooks: the tenant's sources, with paths and without secrets, and
+ * how many deliveries each refused. */
 static void
 get_hooks(struct zs_req *req)
 {
 	const struct zs_config	*cfg = req->cfg;
 	zs_token_t		 tokens[ZS_SOURCES_MAX];
+	struct reject_totals	 t;
 	struct zs_buf		 b;
 	enum zs_store_rc	 rc;
 	size_t			 i;
 	int			 n = 0;
 
-	if ((rc = zs_token_load(cfg, tokens)) != ZS_STORE_OK) {
+	memset(&t, 0, sizeof(t));
+	t.cfg = cfg;
+	t.tenant = req->tenant;
+	if ((rc = zs_token_load(cfg, tokens)) != ZS_STORE_OK ||
+	    (rc = zs_store_reject_counts(req->tenant, add_count, &t)) !=
+	    ZS_STORE_OK) {
 		zs_reply_store(req, rc);
 		return;
 	}
@@ -288,10 +422,77 @@ get_hooks(struct zs_req *req)
 		zs_buf_json_strz(&b, zs_scheme_names[src->scheme]);
 		zs_buf_puts(&b, ",\"topic\":");
 		zs_buf_json_strz(&b, src->topic[0] ? src->topic : NULL);
-		zs_buf_printf(&b, ",\"path\":\"/hooks/%s\"}", tokens[i]);
+		zs_buf_printf(&b, ",\"path\":\"/hooks/%s\"", tokens[i]);
+		put_totals(&b, &t, (int)i);
+		zs_buf_puts(&b, "}");
 	}
 	zs_buf_puts(&b, "]}");
 	zs_reply_json(req, 200, &b);
+	zs_buf_free(&b);
+}
+
+static void
+put_rejection(const struct zs_rejection *r, void *arg)
+{
+	struct zs_buf	*b = arg;
+	char		 at[ZS_TIME_BUFSZ];
+
+	zs_time_format(r->at_ms, at);
+	zs_buf_puts(b, b->len > 0 && b->data[b->len - 1] == '[' ?
+	    "{\"at\":" : ",{\"at\":");
+	zs_buf_json_strz(b, at);
+	zs_buf_puts(b, ",\"reason\":");
+	zs_buf_json_strz(b, r->reason);
+	zs_buf_printf(b, ",\"status\":%d,\"request_id\":", r->status);
+	zs_buf_json_strz(b, r->request_id);
+	zs_buf_puts(b, "}");
+}
+
+/*
+ * GET /hooks/{name}/rejections: the source's refused deliveries, the
+ * newest ZS_REJECTS_KEPT of them (time, reason, status, request id: never
+ * a body or a secret), and its counts by reason.
+ */
+static void
+get_rejections(struct zs_req *req)
+{
+	struct reject_totals	 t;
+	struct zs_buf		 b, reasons;
+	enum zs_store_rc	 rc;
+	int			 s;
+
+	if ((s = source_index(req->cfg, req->tenant, req->id)) < 0) {
+		zs_reply_error(req, ZS_ERR_NOT_FOUND, "this tenant has no "
+		    "webhook source of that name", NULL);
+		return;
+	}
+	memset(&t, 0, sizeof(t));
+	t.cfg = req->cfg;
+	t.tenant = req->tenant;
+	t.by_reason = &reasons;
+	t.only = s;
+	zs_buf_init(&reasons, 0);
+	zs_buf_init(&b, 0);
+	zs_buf_puts(&b, "{\"source\":");
+	zs_buf_json_strz(&b, req->cfg->sources[s].name);
+	zs_buf_puts(&b, ",\"rejections\":[");
+	if ((rc = zs_store_reject_counts(req->tenant, add_count, &t)) ==
+	    ZS_STORE_OK)
+		rc = zs_store_rejections(req->tenant, req->id, put_rejection,
+		    &b);
+	if (rc != ZS_STORE_OK) {
+		zs_buf_free(&reasons);
+		zs_buf_free(&b);
+		zs_reply_store(req, rc);
+		return;
+	}
+	zs_buf_puts(&b, "]");
+	put_totals(&b, &t, s);
+	zs_buf_puts(&b, ",\"by_reason\":{");
+	zs_buf_append(&b, reasons.data, reasons.len);
+	zs_buf_puts(&b, "}}");
+	zs_reply_json(req, 200, &b);
+	zs_buf_free(&reasons);
 	zs_buf_free(&b);
 }
 
@@ -299,11 +500,14 @@ static const struct zs_route routes[] = {
 	{ ZS_METHOD_POST, "/hooks/{id}", ZS_ROUTE_BODY, post_hook, NULL },
 	{ ZS_METHOD_GET, "/hooks", ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY, get_hooks,
 	    NULL },
+	{ ZS_METHOD_GET, "/hooks/{id}/rejections",
+	    ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY, get_rejections, NULL },
 };
 
 int
 main(void)
 {
+	zs_app_on_refused(refused);
 	zs_app_run("zs-hooks", routes, sizeof(routes) / sizeof(routes[0]));
 	return 0;
 }

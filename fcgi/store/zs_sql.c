@@ -124,6 +124,22 @@ const char *const zs_sql_common[SQL__MAX] = {
 	"INSERT INTO webhook_tokens (tenant, name, token, created_at) "
 	"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tenant, name) DO UPDATE "
 	"SET token = excluded.token, created_at = excluded.created_at",
+	[SQL_REJECT_ADD] = "INSERT INTO hook_rejections (tenant, source, at, "
+	"reason, status, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQL_REJECT_COUNT] = "INSERT INTO hook_rejection_counts (tenant, "
+	"source, reason, n, last_at) VALUES (?1, ?2, ?3, 1, ?4) "
+	"ON CONFLICT (tenant, source, reason) DO UPDATE "
+	"SET n = hook_rejection_counts.n + 1, last_at = excluded.last_at",
+	/* Below the newest ?3 rows of the source; none when it has fewer. */
+	[SQL_REJECT_TRIM] = "DELETE FROM hook_rejections WHERE tenant = ?1 "
+	"AND source = ?2 AND seq <= (SELECT seq FROM hook_rejections "
+	"WHERE tenant = ?1 AND source = ?2 ORDER BY seq DESC LIMIT 1 "
+	"OFFSET ?3)",
+	[SQL_REJECTS_GET] = "SELECT at, reason, status, request_id FROM "
+	"hook_rejections WHERE tenant = ?1 AND source = ?2 "
+	"ORDER BY seq DESC LIMIT ?3",
+	[SQL_REJECT_COUNTS] = "SELECT source, reason, n, last_at FROM "
+	"hook_rejection_counts WHERE tenant = ?1 ORDER BY source, reason",
 	[SQL_LEASE_PROBE] = LEASABLE,
 	[SQL_LEASE_PICK] = LEASABLE,
 	[SQL_LEASE_TAKE] =

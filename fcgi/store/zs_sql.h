@@ -33,7 +33,9 @@ enum zs_sql {
 				   5 type, 6 topic, 7 payload */
 	SQL_EVENT_GET,		/* 1 tenant, 2 id: ZS_SQL_EVENT_COLS */
 	/* 1 tenant, 2 cursor seq, 3 since, 4 topic, 5 type, 6 source,
-	 * 7 limit, 8 now (the lease states only): ZS_SQL_EVENT_COLS */
+	 * 7 limit, 8-13 the prefixes of topic, type and source, each
+	 * followed by its length, 14 until, 15 now (the lease states
+	 * only): ZS_SQL_EVENT_COLS */
 	SQL_LIST_PENDING_ASC,
 	SQL_LIST_PENDING_DESC,
 	SQL_LIST_LEASED_ASC,
@@ -70,6 +72,14 @@ enum zs_sql {
 	SQL_TOKENS_ALL,		/* tenant, name, token */
 	SQL_TOKEN_ADD,		/* 1 tenant, 2 name, 3 token, 4 now */
 	SQL_TOKEN_SET,		/* the same, replacing */
+	/* The webhook delivery log (sql/migrations/006_hook_rejections.sql):
+	 * 1 tenant, 2 source, 3 at, 4 reason, 5 status, 6 request id */
+	SQL_REJECT_ADD,
+	SQL_REJECT_COUNT,	/* 1 tenant, 2 source, 3 reason, 4 at */
+	SQL_REJECT_TRIM,	/* 1 tenant, 2 source, 3 rows kept */
+	SQL_REJECTS_GET,	/* 1 tenant, 2 source, 3 limit: at, reason,
+				   status, request id, newest first */
+	SQL_REJECT_COUNTS,	/* 1 tenant: source, reason, n, last_at */
 	/* 1 tenant, 2 now, 3 topic, 4 type, 5 source, 6 limit: id,
 	 * delivery_count; PROBE outside a transaction, PICK inside */
 	SQL_LEASE_PROBE,

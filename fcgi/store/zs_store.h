@@ -341,6 +341,29 @@ enum zs_store_rc zs_store_tokens(zs_token_fn fn, void *arg);
  */
 enum zs_store_rc zs_store_token_put(const char *tenant, const char *name,
 		    const char *token, int replace);
+
+/* The webhook delivery log: the newest ZS_REJECTS_KEPT refusals per
+ * source, and counts by reason that only grow (zs_store_hooks.c). */
+#define ZS_REJECTS_KEPT	100
+struct zs_rejection {
+	int64_t		 at_ms;
+	const char	*reason;	/* a word of docs/webhooks.md */
+	int		 status;	/* the HTTP status answered */
+	const char	*request_id;
+};
+/* Records one refused delivery of source (tenant, name). */
+enum zs_store_rc zs_store_reject_add(const char *tenant, const char *source,
+		    const struct zs_rejection *);
+typedef void (*zs_rejection_fn)(const struct zs_rejection *, void *arg);
+/* Calls fn for the kept refusals of a source, newest first. */
+enum zs_store_rc zs_store_rejections(const char *tenant, const char *source,
+		    zs_rejection_fn fn, void *arg);
+typedef void (*zs_reject_count_fn)(const char *source, const char *reason,
+		    int64_t n, int64_t last_ms, void *arg);
+/* Calls fn for each (source, reason) of the tenant ever refused. */
+enum zs_store_rc zs_store_reject_counts(const char *tenant,
+		    zs_reject_count_fn fn, void *arg);
+
 /* Applies sql/ migrations from dir to reach the newest schema version. */
 enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,
 		    int *from, int *to);

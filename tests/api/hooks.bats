@@ -84,7 +84,7 @@ count() {
 	[ "$(jq -r '[.sources[].scheme] | join(",")' <<<"$body")" = stripe,github,shopify,standard ]
 	[ "$(jq -r '[.sources[].topic] | map(. // "-") | join(",")' <<<"$body")" = payments,engineering,-,std ]
 	jq -e 'all(.sources[]; .path | test("^/hooks/[A-Za-z0-9_-]{32}$"))' <<<"$body" >/dev/null
-	jq -e 'all(.sources[]; keys == ["name", "path", "scheme", "topic"])' <<<"$body" >/dev/null
+	jq -e 'all(.sources[]; keys == ["last_rejected_at", "name", "path", "rejected", "scheme", "topic"])' <<<"$body" >/dev/null
 	! grep -qiE 'whsec|secret|shpss' <<<"$body"
 	req_b GET /hooks
 	[ "$(jq -r '[.sources[].name] | join(",")' <<<"$body")" = open ]
@@ -393,6 +393,109 @@ count() {
 	[ "$(jq -r '.sources[0].path' <<<"$body")" = "/hooks/$new" ]
 	run "$ZS_BIN/zs-admin" hook-rotate tenant_b nosuch
 	[ "$status" = 1 ]
+}
+
+# next_second: sleeps until the wall clock's next second begins.
+next_second() {
+	local ms=$((1000 - 10#$(date +%N | cut -c1-3)))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+}
+
+# rejections SOURCE: tenant A's delivery log of SOURCE, into $body.
+rejections() {
+	req_a GET "/hooks/$1/rejections"
+	[ "$status_code" = 200 ] || { echo "GET /hooks/$1/rejections: $status_code $body" >&2; return 1; }
+}
+
+@test "refused deliveries are kept per source, newest first, with reason, status and request id, never the body" {
+	rejections stripe
+	before=$(jq .rejected <<<"$body")
+	ids=()
+	stripe '{"type":"marker-body-1"}' "$(date +%s)" 't=1,v1=00'
+	expect_error 401 UNAUTHORIZED; ids+=("$(header x-request-id)")
+	stripe '{"type":"marker-body-2"}' "$(($(date +%s) - 3600))"
+	expect_error 400 INVALID_PARAMETER; ids+=("$(header x-request-id)")
+	stripe '{"type":"marker-body-3"'
+	expect_error 400 INVALID_JSON; ids+=("$(header x-request-id)")
+	{ printf '{"a":"'; head -c 530000 /dev/zero | tr '\0' a; printf '"}'; } >"$BATS_TEST_TMPDIR/big"
+	req POST "/hooks/$TOK_stripe" -H 'Content-Type: application/json' --data-binary "@$BATS_TEST_TMPDIR/big"
+	expect_error 413 PAYLOAD_TOO_LARGE; ids+=("$(header x-request-id)")
+	req POST "/hooks/$TOK_stripe" -H 'Content-Type: text/plain' --data-binary 'marker-body-5'
+	expect_error 415 UNSUPPORTED_MEDIA_TYPE; ids+=("$(header x-request-id)")
+	stripe '{"type":"accepted.one"}'
+	[ "$status_code" = 201 ]
+
+	rejections stripe
+	[ "$(jq .rejected <<<"$body")" = $((before + 5)) ]
+	[ "$(jq -r '[.rejections[:5][] | .reason + " " + (.status | tostring)] | join(",")' <<<"$body")" = \
+		"unsupported_type 415,too_large 413,invalid_body 400,stale_timestamp 400,bad_signature 401" ]
+	[ "$(jq -r '[.rejections[:5][].request_id] | reverse | join(" ")' <<<"$body")" = "${ids[*]}" ]
+	jq -e '.rejections[0] | keys == ["at", "reason", "request_id", "status"]' <<<"$body" >/dev/null
+	jq -e '.last_rejected_at == .rejections[0].at' <<<"$body" >/dev/null
+	for r in bad_signature stale_timestamp invalid_body too_large unsupported_type; do
+		jq -e --arg r "$r" '.by_reason[$r] >= 1' <<<"$body" >/dev/null
+	done
+	! grep -qE 'marker-body|whsec' <<<"$body"
+	# GET /hooks carries the same total
+	req_a GET /hooks
+	[ "$(jq '.sources[] | select(.name == "stripe") | .rejected' <<<"$body")" = $((before + 5)) ]
+	[ "$(jq -r '.sources[] | select(.name == "shop") | .last_rejected_at // "none"' <<<"$body")" != "" ]
+}
+
+@test "a source's delivery log is its tenant's only, and a bad name or query is refused" {
+	req_b GET /hooks/stripe/rejections
+	expect_error 404 NOT_FOUND
+	req_a GET /hooks/nosuch/rejections
+	expect_error 404 NOT_FOUND
+	req_a GET '/hooks/stripe/rejections?limit=5'
+	expect_error 400 INVALID_PARAMETER
+	req GET /hooks/stripe/rejections
+	expect_error 401 UNAUTHORIZED
+	req_b GET /hooks/open/rejections
+	[ "$status_code" = 200 ]
+	[ "$(jq -c '[.source, .rejected, .rejections, .by_reason, .last_rejected_at]' <<<"$body")" = '["open",0,[],{},null]' ]
+}
+
+@test "a source keeps its newest 100 refusals, and a flood writes at most 20 a second per process" {
+	rejections shop
+	before=$(jq '.by_reason.bad_signature // 0' <<<"$body")
+	# 7 rounds of 15, each in a second of its own: all are logged
+	for round in 1 2 3 4 5 6 7; do
+		next_second
+		for i in $(seq 1 15); do shopify '{"id":1}' t "cap-$round-$i" 'AAAA'; done
+		[ "$status_code" = 401 ]
+	done
+	rejections shop
+	[ "$(jq '.by_reason.bad_signature' <<<"$body")" = $((before + 105)) ]
+	[ "$(jq '.rejections | length' <<<"$body")" = 100 ]
+	[ "$(zs_sql "SELECT count(*) FROM hook_rejections WHERE source = 'shop'")" = 100 ]
+
+	# a flood in one curl: every refusal answered and in /metrics, few logged
+	metric() {
+		curl -s "$ZS_URL/metrics" | awk '/^zapstream_webhook_deliveries_total\{.*source="shop".*reason="bad_signature"/ { print $2 }'
+	}
+	m0=$(metric)
+	args=()
+	for i in $(seq 1 300); do
+		args+=(-X POST "$ZS_URL/hooks/$TOK_shop" -H 'Content-Type: application/json' \
+			-H 'X-Shopify-Hmac-Sha256: AAAA' --data-binary '{}' -o /dev/null -w '%{http_code}\n')
+		[ "$i" = 300 ] || args+=(--next)
+	done
+	next_second
+	start=$(date +%s)
+	codes=$(curl -s "${args[@]}" | sort | uniq -c | awk '{print $2 "x" $1}')
+	seconds=$(($(date +%s) - start + 1))
+	[ "$codes" = 401x300 ]
+	[ "$(metric)" = $((m0 + 300)) ]
+	# under CGI every request is a process of its own: no cap to test
+	[ "$ZS_SERVER" != apache-cgi ] || return 0
+	rejections shop
+	logged=$(($(jq '.by_reason.bad_signature' <<<"$body") - before - 105))
+	procs=${ZS_PROCS:-2}	# zs-hooks processes (lighttpd.conf, zs-responders)
+	echo "logged $logged of 300 in $seconds s by $procs processes" >&3
+	[ "$logged" -ge 20 ]
+	[ "$logged" -le $((20 * procs * (seconds + 1))) ]
+	[ "$logged" -lt 300 ]
 }
 
 @test "deliveries over WEBHOOK_RATE_LIMIT_PER_MINUTE are 429 per source; unsigned requests use none of it" {

@@ -25,7 +25,16 @@ const stream = new LiveStream();
 const log = new EventLog();
 const stats = new Stats();
 const playground = new Playground();
-const hooks = new Hooks();
+const hooks = new Hooks({
+	// a source's "Show all in the event list": filter the list by it
+	onShowEvents: (name) => {
+		for (const f of ["topic", "type"]) filtersForm.elements[f].value = "";
+		filtersForm.elements.source.value = name;
+		filtersForm.elements.status.value = "all";
+		applyFilters();
+		$("#event-list").scrollIntoView({ block: "start" });
+	},
+});
 
 const keyForm = $("#key-form");
 const keyInput = $("#api-key");
