@@ -240,21 +240,29 @@ int
 zs_pg_gone(PGconn *c)
 {
 	struct pollfd	 pfd;
+	int		 i;
 
 	if (c == NULL || PQstatus(c) != CONNECTION_OK)
 		return 1;
 	if (PQtransactionStatus(c) != PQTRANS_IDLE)
 		return 0;
-	pfd.fd = PQsocket(c);
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (pfd.fd < 0)
-		return 1;
-	if (poll(&pfd, 1, 0) <= 0 || pfd.revents == 0)
-		return 0;
-	/* A notification or a parameter change is kept for the caller;
-	 * the server's FATAL and its EOF make the connection bad. */
-	return PQconsumeInput(c) != 1 || PQstatus(c) != CONNECTION_OK;
+	/* The goodbye is a FATAL (which libpq, idle, takes as a notice)
+	 * and then EOF, which a read after it finds: read while there is
+	 * something to read, a few times at most. A notification or a
+	 * parameter change is kept for the caller. */
+	for (i = 0; i < 4; i++) {
+		pfd.fd = PQsocket(c);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (pfd.fd < 0)
+			return 1;
+		if (poll(&pfd, 1, 0) <= 0 || pfd.revents == 0)
+			return 0;
+		if (PQconsumeInput(c) != 1 || PQstatus(c) != CONNECTION_OK)
+			return 1;
+		(void)PQisBusy(c);	/* parses what came */
+	}
+	return 0;
 }
 
 /* ---- Retries ----------------------------------------------------------- */
