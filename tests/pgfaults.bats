@@ -176,9 +176,18 @@ serves_again() {
 	check_kept "$log"
 	[ "$(pg_metric zapstream_pg_connection_errors_total)" -gt "$errors" ]
 	[ "$(pg_metric zapstream_pg_reconnects_total)" -gt "$reconnects" ]
-	# the stream outlived it: what was posted meanwhile, and a new event
+	# the stream outlived it: what was posted meanwhile, and a new event,
+	# brought by NOTIFY (its listener LISTENs again), not only by the
+	# one-second fallback read
+	sleep 1.5
+	wakeups=$(pg_metric zapstream_pg_notify_wakeups_total)
 	id=$(new_event '{"topic":"fault","payload":{"after":1}}')
 	wait_for "$out" "$id"
+	for i in $(seq 1 20); do
+		[ "$(pg_metric zapstream_pg_notify_wakeups_total)" -gt "$wakeups" ] && break
+		sleep 0.1
+	done
+	[ "$(pg_metric zapstream_pg_notify_wakeups_total)" -gt "$wakeups" ]
 	for id in $(awk '$1 == 201 { print $5 }' "$log" | tail -n 5); do
 		wait_for "$out" "$id"
 	done
