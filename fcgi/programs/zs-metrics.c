@@ -284,8 +284,9 @@ hooks_text(struct zs_buf *b, const struct zs_metrics_file *m)
 }
 
 /*
- * Writes the rate-limit refusals, the group-commit batch sizes and the
- * SQLite busy waits (0 on PostgreSQL, whose waits are its own).
+ * Writes the rate-limit refusals, the group-commit batch sizes, the
+ * SQLite busy waits (0 on PostgreSQL, whose waits are its own) and the
+ * PostgreSQL connection counters (0 on SQLite).
  */
 static void
 misc_text(struct zs_buf *b, const struct zs_metrics_file *m)
@@ -322,6 +323,20 @@ misc_text(struct zs_buf *b, const struct zs_metrics_file *m)
 	    "(answered 503).");
 	zs_buf_printf(b, "zapstream_sqlite_busy_timeouts_total %llu\n",
 	    (unsigned long long)m->store[ZS_MS_SQLITE_BUSY_TIMEOUTS]);
+	head(b, "zapstream_pg_connection_errors_total", "counter",
+	    "PostgreSQL connects that failed or timed out, and connections "
+	    "found broken (the store's, the listener's, the rate limiter's).");
+	zs_buf_printf(b, "zapstream_pg_connection_errors_total %llu\n",
+	    (unsigned long long)m->store[ZS_MS_PG_CONNECTION_ERRORS]);
+	head(b, "zapstream_pg_reconnects_total", "counter", "PostgreSQL "
+	    "connections opened again after a failed or lost one.");
+	zs_buf_printf(b, "zapstream_pg_reconnects_total %llu\n",
+	    (unsigned long long)m->store[ZS_MS_PG_RECONNECTS]);
+	head(b, "zapstream_pg_notify_wakeups_total", "counter", "Times a "
+	    "stream or lease hub woke on a PostgreSQL NOTIFY (rather than "
+	    "its one-second fallback).");
+	zs_buf_printf(b, "zapstream_pg_notify_wakeups_total %llu\n",
+	    (unsigned long long)m->store[ZS_MS_PG_NOTIFY_WAKEUPS]);
 }
 
 /* Writes the gauges of the slots table (omitted when it is unusable). */

@@ -229,7 +229,7 @@ zs_copy_inbox(const struct zs_config *cfg)
 	}
 	if ((db = open_sqlite(cfg)) == NULL)
 		return -1;
-	if ((c = zs_pg_connect(cfg, "copy-to-postgres")) == NULL) {
+	if ((c = zs_pg_connect(cfg, "copy-to-postgres", ZS_PG_ADMIN)) == NULL) {
 		sqlite3_close(db);
 		return -1;
 	}

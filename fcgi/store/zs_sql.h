@@ -96,7 +96,9 @@ enum zs_sql {
 	/* Run on connections other than the store's (not prepared): */
 	SQL_SESSION,		/* a new connection's settings: 1 lock wait
 				   (ms), 2 durability, or the text that
-				   the durability follows */
+				   the durability follows; PostgreSQL's
+				   3 statement and 4 idle-in-transaction
+				   timeouts (ms, 0: none) */
 	SQL_LISTEN,		/* ask to be told of changes (if it can) */
 	SQL_RATE_TAKE,		/* 1 bucket, 2 capacity, 3 now: tokens,
 				   allowed (backends that keep buckets) */

@@ -10,7 +10,7 @@
 #include "util/zs_shm.h"
 
 #define MX_MAGIC	 0x5a534d58u	/* "ZSMX" */
-#define MX_VERSION	 2
+#define MX_VERSION	 3	/* 3: the PostgreSQL counters */
 
 const double zs_metrics_buckets[ZS_METRICS_BUCKETS] = {
 	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,

@@ -54,6 +54,10 @@ enum zs_metrics_limit {
 enum zs_metrics_store {
 	ZS_MS_SQLITE_BUSY_WAITS = 0,	/* a wait of the busy handler */
 	ZS_MS_SQLITE_BUSY_TIMEOUTS,	/* a statement that gave up */
+	ZS_MS_PG_CONNECTION_ERRORS,	/* a PostgreSQL connect that failed,
+					   or a connection found broken */
+	ZS_MS_PG_RECONNECTS,		/* a connection opened after one */
+	ZS_MS_PG_NOTIFY_WAKEUPS,	/* a hub woken by NOTIFY */
 	ZS_MS__MAX
 };
 

@@ -62,6 +62,14 @@ metric() {
 	[ "$(metric 'zapstream_http_request_duration_seconds_count{route="/inbox/lease"}')" = 3 ]
 	[ "$(metric 'zapstream_database_up')" = 1 ]
 	[ "$(metric 'zapstream_open_streams')" = 0 ]
+	# the PostgreSQL connection counters are there on either backend
+	# (always 0 on SQLite; tests/pgfaults.bats makes them move)
+	for m in connection_errors reconnects notify_wakeups; do
+		[[ "$(metric "zapstream_pg_${m}_total")" =~ ^[0-9]+$ ]]
+		if zs_on_sqlite; then
+			[ "$(metric "zapstream_pg_${m}_total")" = 0 ]
+		fi
+	done
 	age=$(metric 'zapstream_oldest_pending_age_seconds{tenant="tenant_a",group="default"}')
 	awk -v a="$age" 'BEGIN { exit !(a >= 2 && a < 60) }'
 }

@@ -3,13 +3,16 @@
  * statements (prepared on first use, once per connection), their values
  * and results, failures and transactions. See zs_pg.h.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/postgres/zs_pg.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 
 #define PARAMS_MAX ZS_PG_PARAMS_MAX
@@ -34,7 +37,7 @@ static struct {
 	int			 prepared[SQL__MAX]; /* on this connection */
 	struct query		 q[SQL__MAX];	/* by enum zs_sql */
 	const struct zs_config	*cfg;		/* settings in force */
-	int64_t			 next_try;	/* no connection try before */
+	struct zs_pg_retry	 retry;		/* when to connect again */
 } pg;
 
 static void	 drv_close(void);
@@ -91,36 +94,135 @@ zs_pg_first_line(const char *msg, char *buf, size_t size)
 	return buf;
 }
 
-PGconn *
-zs_pg_connect(const struct zs_config *cfg, const char *who)
+/* ---- Connecting ------------------------------------------------------- */
+
+/*
+ * The session's bounds, and why. A statement that runs this long is
+ * stuck (a request's statements take milliseconds; lock waits end at
+ * DB_BUSY_TIMEOUT_MS first): ended, its request answers 503. A session
+ * idle inside a transaction this long belongs to a process that hangs
+ * (stopped, or wedged) while it may hold zs_state's row, on which every
+ * node's writers queue: the server ends it, and the writers go on.
+ */
+#define STATEMENT_TIMEOUT_MS	 30000
+#define IDLE_TX_TIMEOUT_MS	 10000
+
+/*
+ * TCP keepalives: a server that vanished without a word (a crashed host,
+ * a dropped route) is noticed by an idle connection after about
+ * IDLE + INTERVAL * COUNT seconds, and tcp_user_timeout ends a send the
+ * server never acknowledges, rather than the kernel's many minutes.
+ */
+static const char *const keep_keys[] = {
+	"keepalives", "keepalives_idle", "keepalives_interval",
+	"keepalives_count", "tcp_user_timeout",
+};
+static const char *const keep_vals[] = { "1", "10", "5", "3", "20000" };
+#define KEEP_N	 (sizeof(keep_keys) / sizeof(keep_keys[0]))
+
+/* A connect_timeout the user set (URL or PGCONNECT_TIMEOUT) in ms, or
+ * ZS_PG_CONNECT_MS; libpq's own does not apply to PQconnectPoll. */
+static long
+connect_ms(PGconn *c)
 {
-	const char	*keys[4] = { "application_name", "connect_timeout",
-			    NULL, NULL };
-	const char	*vals[4] = { "zapstream", "5", NULL, NULL };
-	const char	*set[2];
-	char		 wait[24], line[512];
+	PQconninfoOption	*o, *all = PQconninfo(c);
+	long			 ms = ZS_PG_CONNECT_MS, v;
+
+	for (o = all; o != NULL && o->keyword != NULL; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0 &&
+		    o->val != NULL && (v = atol(o->val)) > 0)
+			ms = v < 2 ? 2000 : v * 1000;	/* libpq's floor */
+	PQconninfoFree(all);
+	return ms;
+}
+
+/*
+ * Starts a connection and drives it with poll() until it is made, fails
+ * or its deadline passes: an address that does not answer costs that
+ * deadline, not the kernel's SYN retries. 0 when it is open; -1 with
+ * the reason in why.
+ */
+static int
+connect_poll(PGconn *c, char *why, size_t size)
+{
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	struct pollfd	 pfd;
+	int64_t		 end, left;
+	char		 line[512];
+
+	if (PQstatus(c) == CONNECTION_BAD)
+		goto failed;
+	end = zs_time_now_ms() + connect_ms(c);
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED)
+			goto failed;
+		if ((left = end - zs_time_now_ms()) <= 0) {
+			snprintf(why, size, "no answer within %ld ms",
+			    connect_ms(c));
+			return -1;
+		}
+		pfd.fd = PQsocket(c);	/* it changes from host to host */
+		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if (pfd.fd < 0)
+			goto failed;
+		if (poll(&pfd, 1, (int)left) == -1 && errno != EINTR) {
+			snprintf(why, size, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (pfd.revents != 0)
+			st = PQconnectPoll(c);
+	}
+	return 0;
+failed:
+	snprintf(why, size, "%s", zs_pg_first_line(PQerrorMessage(c), line,
+	    sizeof(line)));
+	return -1;
+}
+
+PGconn *
+zs_pg_connect(const struct zs_config *cfg, const char *who,
+    enum zs_pg_use use)
+{
+	const char	*keys[KEEP_N + 3], *vals[KEEP_N + 3];
+	const char	*set[4];
+	char		 wait[24], stmt[24], idle[24], line[512];
+	size_t		 i, n = 0;
 	PGconn		*c;
 	PGresult	*r;
 
-	if (cfg->db_url[0] != '\0') {
-		keys[2] = "dbname";	/* a URL or key=value string */
-		vals[2] = cfg->db_url;
+	keys[n] = "application_name";
+	vals[n++] = "zapstream";
+	/* before dbname: a URL that sets one of them wins */
+	for (i = 0; i < KEEP_N; i++) {
+		keys[n] = keep_keys[i];
+		vals[n++] = keep_vals[i];
 	}
-	c = PQconnectdbParams(keys, vals, 1);
-	if (c == NULL || PQstatus(c) != CONNECTION_OK) {
+	if (cfg->db_url[0] != '\0') {
+		keys[n] = "dbname";	/* a URL or key=value string */
+		vals[n++] = cfg->db_url;
+	}
+	keys[n] = vals[n] = NULL;
+	c = PQconnectStartParams(keys, vals, 1);
+	if (c == NULL || connect_poll(c, line, sizeof(line)) != 0) {
 		zs_log("postgres: %s cannot connect to database %s on %s "
 		    "port %s (DATABASE_URL): %s", who, or_what(c, PQdb),
 		    or_what(c, PQhost), or_what(c, PQport),
-		    zs_pg_first_line(c ? PQerrorMessage(c) : "out of memory",
-		    line, sizeof(line)));
+		    c ? line : "out of memory");
 		PQfinish(c);
 		return NULL;
 	}
 	PQsetNoticeProcessor(c, quiet, NULL);
 	snprintf(wait, sizeof(wait), "%ld", cfg->busy_timeout_ms);
+	snprintf(stmt, sizeof(stmt), "%d", use == ZS_PG_SERVE ?
+	    STATEMENT_TIMEOUT_MS : 0);
+	snprintf(idle, sizeof(idle), "%d", use == ZS_PG_SERVE ?
+	    IDLE_TX_TIMEOUT_MS : 0);
 	set[0] = wait;
 	set[1] = cfg->durability == ZS_DURABILITY_FULL ? "on" : "off";
-	r = PQexecParams(c, zs_pg_text(SQL_SESSION), 2, NULL, set, NULL, NULL,
+	set[2] = stmt;
+	set[3] = idle;
+	r = PQexecParams(c, zs_pg_text(SQL_SESSION), 4, NULL, set, NULL, NULL,
 	    0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		zs_log("postgres: %s in: %s", zs_pg_first_line(
@@ -132,6 +234,73 @@ zs_pg_connect(const struct zs_config *cfg, const char *who)
 	}
 	PQclear(r);
 	return c;
+}
+
+int
+zs_pg_gone(PGconn *c)
+{
+	struct pollfd	 pfd;
+	int		 i;
+
+	if (c == NULL || PQstatus(c) != CONNECTION_OK)
+		return 1;
+	if (PQtransactionStatus(c) != PQTRANS_IDLE)
+		return 0;
+	/* The goodbye is a FATAL (which libpq, idle, takes as a notice)
+	 * and then EOF, which a read after it finds: read while there is
+	 * something to read, a few times at most. A notification or a
+	 * parameter change is kept for the caller. */
+	for (i = 0; i < 4; i++) {
+		pfd.fd = PQsocket(c);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (pfd.fd < 0)
+			return 1;
+		if (poll(&pfd, 1, 0) <= 0 || pfd.revents == 0)
+			return 0;
+		if (PQconsumeInput(c) != 1 || PQstatus(c) != CONNECTION_OK)
+			return 1;
+		(void)PQisBusy(c);	/* parses what came */
+	}
+	return 0;
+}
+
+/* ---- Retries ----------------------------------------------------------- */
+
+int
+zs_pg_retry_due(const struct zs_pg_retry *t)
+{
+	return zs_time_now_ms() >= t->next_try;
+}
+
+void
+zs_pg_retry_failed(struct zs_pg_retry *t)
+{
+	zs_metrics_store(ZS_MS_PG_CONNECTION_ERRORS);
+	if (t->wait_ms < ZS_PG_RETRY_FIRST_MS)
+		t->wait_ms = ZS_PG_RETRY_FIRST_MS;
+	t->next_try = zs_time_now_ms() + t->wait_ms;
+	t->wait_ms = t->wait_ms * 2 > ZS_PG_RETRY_MAX_MS ?
+	    ZS_PG_RETRY_MAX_MS : t->wait_ms * 2;
+	t->down = 1;
+}
+
+void
+zs_pg_retry_lost(struct zs_pg_retry *t)
+{
+	zs_metrics_store(ZS_MS_PG_CONNECTION_ERRORS);
+	t->next_try = 0;
+	t->down = 1;
+}
+
+void
+zs_pg_retry_ok(struct zs_pg_retry *t)
+{
+	if (t->down)
+		zs_metrics_store(ZS_MS_PG_RECONNECTS);
+	t->down = 0;
+	t->wait_ms = 0;
+	t->next_try = 0;
 }
 
 /* The schema version of the database; -1 when it has none. */
@@ -156,12 +325,14 @@ drv_open(const struct zs_config *cfg)
 	pg.cfg = cfg;
 	if (pg.conn != NULL)
 		return ZS_STORE_OK;
-	/* A server that is down is tried (and logged) once a second, not
-	 * at every request. */
-	if (zs_time_now_ms() < pg.next_try)
+	/* A server that is down is tried (and logged) with a backoff up to
+	 * once a second, not at every request; the first try after a lost
+	 * connection is at once (a restarted server is likely back). */
+	if (!zs_pg_retry_due(&pg.retry))
 		return ZS_STORE_UNAVAILABLE;
-	if ((pg.conn = zs_pg_connect(cfg, "the store")) == NULL) {
-		pg.next_try = zs_time_now_ms() + 1000;
+	if ((pg.conn = zs_pg_connect(cfg, "the store", ZS_PG_SERVE)) ==
+	    NULL) {
+		zs_pg_retry_failed(&pg.retry);
 		return ZS_STORE_UNAVAILABLE;
 	}
 	memset(pg.prepared, 0, sizeof(pg.prepared));
@@ -170,8 +341,10 @@ drv_open(const struct zs_config *cfg)
 		    "build needs %d: run make db-init", PQdb(pg.conn), v,
 		    ZS_PG_SCHEMA_VERSION);
 		drv_close();
+		zs_pg_retry_failed(&pg.retry);
 		return ZS_STORE_UNAVAILABLE;
 	}
+	zs_pg_retry_ok(&pg.retry);
 	return ZS_STORE_OK;
 }
 
@@ -189,12 +362,20 @@ drv_close(void)
 	pg.conn = NULL;
 }
 
+/* Before a request uses it: a connection the server has closed since
+ * (a restart, pg_terminate_backend) is let go here, so that the request
+ * reconnects at once instead of failing on it. */
 static int
 drv_usable(void)
 {
-	if (pg.conn != NULL && PQstatus(pg.conn) != CONNECTION_OK) {
-		zs_log("postgres: the connection was lost; reconnecting");
+	char	 line[512];
+
+	if (pg.conn != NULL && zs_pg_gone(pg.conn)) {
+		zs_log("postgres: the connection was lost (%s); reconnecting",
+		    zs_pg_first_line(PQerrorMessage(pg.conn), line,
+		    sizeof(line)));
 		drv_close();
+		zs_pg_retry_lost(&pg.retry);
 	}
 	return pg.conn != NULL;
 }
@@ -233,8 +414,10 @@ fail(const PGresult *r, const char *sql)
 	zs_log("postgres: %s in: %s", zs_pg_first_line(r ?
 	    PQresultErrorMessage(r) : PQerrorMessage(pg.conn), line,
 	    sizeof(line)), sql);
-	if (rc == ZS_STORE_UNAVAILABLE)
+	if (rc == ZS_STORE_UNAVAILABLE && pg.conn != NULL) {
 		drv_close();		/* reconnect on the next call */
+		zs_pg_retry_lost(&pg.retry);
+	}
 	return rc;
 }
 
@@ -536,7 +719,7 @@ drv_check(const struct zs_config *cfg, char *report, size_t size)
 	PGresult	*r;
 	int		 v = 0;
 
-	if ((c = zs_pg_connect(cfg, "zs-admin")) == NULL)
+	if ((c = zs_pg_connect(cfg, "zs-admin", ZS_PG_ADMIN)) == NULL)
 		return ZS_STORE_UNAVAILABLE;
 	r = PQexec(c, zs_pg_text(SQL_PING));
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)

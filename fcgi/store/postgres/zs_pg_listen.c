@@ -16,34 +16,48 @@
 
 #include "store/postgres/zs_pg.h"
 #include "util/zs_log.h"
+#include "util/zs_metrics.h"
 #include "util/zs_time.h"
 
 #define WAKE_FALLBACK_MS 1000	/* longest wait without a notification */
 
 /* The hub's listening connection (only the hub's thread uses it). */
 static PGconn *listener;
+static struct zs_pg_retry retry;	/* when to open it again */
+
+/* Lets a lost listening connection go (logged, counted). */
+static void
+listen_lost(void)
+{
+	char	 line[512];
+
+	zs_log("postgres: the stream's listener was lost (%s); reconnecting",
+	    zs_pg_first_line(PQerrorMessage(listener), line, sizeof(line)));
+	PQfinish(listener);
+	listener = NULL;
+	zs_pg_retry_lost(&retry);
+}
 
 /* Opens the listening connection: 0 when it was open, 1 when it has just
- * been opened, -1 when it cannot be (logged). */
+ * been opened (and LISTENs), -1 when it cannot be (logged). */
 static int
 listen_open(void)
 {
 	PGresult	*r;
 	int		 ok;
 
-	static int64_t	 next_try;	/* no retry (nor log line) before */
-
-	if (listener != NULL && PQstatus(listener) == CONNECTION_OK)
+	if (listener != NULL && zs_pg_gone(listener))
+		listen_lost();
+	if (listener != NULL)
 		return 0;
-	PQfinish(listener);
-	listener = NULL;
-	if (zs_time_now_ms() < next_try)
+	if (!zs_pg_retry_due(&retry))
 		return -1;
-	next_try = zs_time_now_ms() + WAKE_FALLBACK_MS;
 	if (zs_pg_cfg() == NULL ||
-	    (listener = zs_pg_connect(zs_pg_cfg(), "the stream's listener")) ==
-	    NULL)
+	    (listener = zs_pg_connect(zs_pg_cfg(), "the stream's listener",
+	    ZS_PG_SERVE)) == NULL) {
+		zs_pg_retry_failed(&retry);
 		return -1;
+	}
 	r = PQexec(listener, zs_pg_text(SQL_LISTEN));
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
@@ -51,8 +65,10 @@ listen_open(void)
 		zs_log("postgres: LISTEN failed: %s", PQerrorMessage(listener));
 		PQfinish(listener);
 		listener = NULL;
+		zs_pg_retry_failed(&retry);
 		return -1;
 	}
+	zs_pg_retry_ok(&retry);
 	return 1;
 }
 
@@ -74,7 +90,9 @@ drain(void)
  * Returns when a change may have been committed: at a notification, or
  * after WAKE_FALLBACK_MS without one (poll_ms, SQLite's tick, does not
  * apply: nothing is polled). Without a listening connection it waits
- * poll_ms and tries to open one again next time.
+ * poll_ms and tries to open one again next time (zs_pg_retry): the
+ * first call after a reopen returns at once, so the hub reads what was
+ * committed while it was not listening.
  */
 enum zs_store_rc
 zs_pg_wait_change(long poll_ms)
@@ -96,8 +114,10 @@ zs_pg_wait_change(long poll_ms)
 	default:
 		break;
 	}
-	if (PQconsumeInput(listener) == 1 && drain())
+	if (drain()) {		/* (zs_pg_gone may have read them) */
+		zs_metrics_store(ZS_MS_PG_NOTIFY_WAKEUPS);
 		return ZS_STORE_OK;
+	}
 	while ((left = end - zs_time_now_ms()) > 0) {
 		pfd.fd = PQsocket(listener);
 		pfd.events = POLLIN;
@@ -108,15 +128,15 @@ zs_pg_wait_change(long poll_ms)
 			break;
 		if (pfd.revents == 0)
 			continue;
-		if (PQconsumeInput(listener) != 1) {
-			zs_log("postgres: the stream's listener was lost: %s",
-			    PQerrorMessage(listener));
-			PQfinish(listener);
-			listener = NULL;
+		if (PQconsumeInput(listener) != 1 ||
+		    PQstatus(listener) != CONNECTION_OK) {
+			listen_lost();	/* reopened, and read, next time */
 			break;
 		}
-		if (drain())
+		if (drain()) {
+			zs_metrics_store(ZS_MS_PG_NOTIFY_WAKEUPS);
 			break;
+		}
 	}
 	return ZS_STORE_OK;
 }

@@ -76,7 +76,7 @@ zs_pg_migrate(const struct zs_config *cfg, const char *dir, int *from,
 	enum zs_store_rc	 rc = ZS_STORE_ERROR;
 
 	*from = *to = -1;
-	if ((c = zs_pg_connect(cfg, "migrate")) == NULL)
+	if ((c = zs_pg_connect(cfg, "migrate", ZS_PG_ADMIN)) == NULL)
 		return ZS_STORE_UNAVAILABLE;
 	if (run(c, zs_pg_text(SQL_MIGRATE_LOCK), NULL, "lock") == 0 &&
 	    run(c, zs_pg_text(SQL_MIGRATE_TABLE), NULL, "schema_version") ==

@@ -15,7 +15,7 @@
 #include "util/zs_time.h"
 
 static PGconn	*conn;		/* NULL until opened, or after a failure */
-static int64_t	 next_try;	/* no reconnect (nor log line) before */
+static struct zs_pg_retry retry; /* when to connect again */
 
 enum zs_store_rc
 zs_pg_rate_take(const struct zs_config *cfg, const char *key, long cap,
@@ -27,16 +27,23 @@ zs_pg_rate_take(const struct zs_config *cfg, const char *key, long cap,
 	PGresult	*r;
 	int		 ok;
 
-	if (conn != NULL && PQstatus(conn) != CONNECTION_OK) {
+	if (conn != NULL && zs_pg_gone(conn)) {
+		zs_log("postgres: the rate limiter's connection was lost (%s); "
+		    "reconnecting", zs_pg_first_line(PQerrorMessage(conn),
+		    line, sizeof(line)));
 		PQfinish(conn);
 		conn = NULL;
+		zs_pg_retry_lost(&retry);
 	}
 	if (conn == NULL) {
-		if (zs_time_now_ms() < next_try)
+		if (!zs_pg_retry_due(&retry))
 			return ZS_STORE_UNAVAILABLE;
-		next_try = zs_time_now_ms() + 1000;
-		if ((conn = zs_pg_connect(cfg, "the rate limiter")) == NULL)
+		if ((conn = zs_pg_connect(cfg, "the rate limiter",
+		    ZS_PG_SERVE)) == NULL) {
+			zs_pg_retry_failed(&retry);
 			return ZS_STORE_UNAVAILABLE;
+		}
+		zs_pg_retry_ok(&retry);
 	}
 	snprintf(capv, sizeof(capv), "%ld", cap);
 	snprintf(nowv, sizeof(nowv), "%lld", (long long)now_ms);

@@ -66,7 +66,9 @@ const char *const zs_pg_sql[SQL__MAX] = {
 	 * busy timeout (503 after), and DURABILITY=normal does not wait
 	 * for the commit's flush. */
 	[SQL_SESSION] = "SELECT set_config('lock_timeout', $1, false), "
-	    "set_config('synchronous_commit', $2, false)",
+	    "set_config('synchronous_commit', $2, false), "
+	    "set_config('statement_timeout', $3, false), "
+	    "set_config('idle_in_transaction_session_timeout', $4, false)",
 
 	/* What only a server does: a trigger sends the NOTIFY at every
 	 * change (zs_pg_listen.c), and the rate-limit buckets are rows
