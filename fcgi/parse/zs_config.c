@@ -433,6 +433,16 @@ zs_config_load(struct zs_config *cfg, char *err, size_t errsz)
 		return -1;
 	}
 
+	v = getenv("SEARCH_INDEX");
+	if (v == NULL || *v == '\0' || strcmp(v, "on") == 0)
+		cfg->search_index = 1;
+	else if (strcmp(v, "off") == 0)
+		cfg->search_index = 0;
+	else {
+		snprintf(err, errsz, "SEARCH_INDEX must be on or off");
+		return -1;
+	}
+
 	v = getenv("STORAGE_BACKEND");
 	if (v == NULL || *v == '\0' || strcmp(v, "sqlite") == 0)
 		cfg->backend = ZS_BACKEND_SQLITE;

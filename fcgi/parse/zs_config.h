@@ -69,6 +69,8 @@ struct zs_config {
 	long			 retention_days; /* RETENTION_DAYS */
 	long			 busy_timeout_ms; /* DB_BUSY_TIMEOUT_MS */
 	enum zs_durability	 durability;	/* DURABILITY */
+	int			 search_index;	/* SEARCH_INDEX: 1 on (q=),
+						   0 off */
 	long			 stream_ping_s;	/* STREAM_PING_SECONDS */
 	long			 stream_poll_ms; /* STREAM_POLL_MS */
 	long			 stream_max;	/* STREAM_MAX_CLIENTS, per process */

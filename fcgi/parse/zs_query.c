@@ -1,4 +1,5 @@
 /* zs_query: query-string parsing. See zs_query.h. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,15 +192,62 @@ parse_time(const char *name, char *value, size_t vlen, int64_t *ms,
 	return 0;
 }
 
+/*
+ * Parses q= into its words, as both search indexes see a payload: runs
+ * of letters and digits (any byte from 0x80 counts as a letter, so UTF-8
+ * words stay whole), split at ASCII punctuation and spaces, lower case
+ * (ASCII), joined by one space. 0, or -1 with err set.
+ */
+static int
+parse_search(char *out, const char *v, size_t len, struct zs_query_error *err)
+{
+	enum zs_text_rc	 rc;
+	size_t		 i, n = 0;
+	int		 words = 0, in_word = 0;
+	unsigned char	 c;
+
+	if (len > ZS_SEARCH_BYTES) {
+		set_err(err, "q", "must be at most 256 bytes");
+		return -1;
+	}
+	if ((rc = zs_text_check(v, len, ZS_SEARCH_BYTES)) != ZS_TEXT_OK) {
+		set_err(err, "q", zs_text_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)v[i];
+		if (c < 0x80 && !isalnum(c)) {
+			in_word = 0;
+			continue;
+		}
+		if (!in_word) {
+			if (++words > ZS_SEARCH_WORDS) {
+				set_err(err, "q", "must have at most 8 words");
+				return -1;
+			}
+			if (n > 0)
+				out[n++] = ' ';
+			in_word = 1;
+		}
+		out[n++] = (char)tolower(c);
+	}
+	out[n] = '\0';
+	if (words == 0) {
+		set_err(err, "q", "must contain a letter or a digit");
+		return -1;
+	}
+	return 0;
+}
+
 /* Parameters of GET /inbox, in the order of the seen[] flags below. */
 enum list_param {
 	LP_LIMIT, LP_STATUS, LP_TOPIC, LP_TYPE, LP_SOURCE, LP_SINCE,
-	LP_UNTIL, LP_CURSOR, LP_ORDER, LP__MAX
+	LP_UNTIL, LP_CURSOR, LP_ORDER, LP_Q, LP__MAX
 };
 
 static const char *const list_param_names[LP__MAX] = {
 	"limit", "status", "topic", "type", "source", "since", "until",
-	"cursor", "order",
+	"cursor", "order", "q",
 };
 
 int
@@ -291,6 +339,10 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 				set_err(err, name, "must be asc or desc");
 				return -1;
 			}
+			break;
+		case LP_Q:
+			if (parse_search(p->q, value, vlen, err) == -1)
+				return -1;
 			break;
 		case LP__MAX:
 			break;

@@ -41,7 +41,8 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: zs-admin check | migrate SQLDIR | purge | "
-	    "hooks | status | copy-to-postgres\n       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
+	    "hooks | status | copy-to-postgres | search-rebuild\n"
+	    "       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
 	    "<secret-file\n       zs-admin hook-rotate TENANT NAME\n");
 	return 1;
 }
@@ -369,6 +370,21 @@ main(int argc, char *argv[])
 		zs_store_close();
 		printf("purged %ld events\n", total);
 		return rc == ZS_STORE_OK ? 0 : 1;
+	}
+	if (strcmp(argv[1], "search-rebuild") == 0 && argc == 2) {
+		if (zs_store_open(&cfg) != ZS_STORE_OK ||
+		    zs_store_search_rebuild(&n) != ZS_STORE_OK) {
+			fprintf(stderr, "zapstream: cannot rebuild the search "
+			    "index of %s (see the message above)\n", label);
+			return 1;
+		}
+		zs_store_close();
+		if (n < 0)
+			printf("database %s keeps its search index itself: "
+			    "nothing to rebuild\n", label);
+		else
+			printf("search index of %s: %ld events\n", label, n);
+		return 0;
 	}
 	if (strcmp(argv[1], "hooks") == 0 && argc == 2)
 		return cmd_hooks();

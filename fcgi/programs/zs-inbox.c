@@ -56,6 +56,11 @@ get_inbox(struct zs_req *req)
 		    qe.message);
 		return;
 	}
+	if (p.q[0] && !req->cfg->search_index) {
+		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, "q",
+		    "search is turned off on this server (SEARCH_INDEX=off)");
+		return;
+	}
 	memset(&lo, 0, sizeof(lo));
 	zs_buf_init(&lo.b, 0);
 	zs_buf_grow(&lo.b, (size_t)p.limit * 512);	/* a typical page */

@@ -34,6 +34,10 @@ enum zs_tx {
 
 struct zs_driver {
 	const char	*name;
+	/* 1 when the store writes the search rows of q= itself
+	 * (SQL_SEARCH_ADD and the like); 0 when the database keeps its
+	 * search index by itself. */
+	int		 search_rows;
 	/* Connects (once) and checks the schema version. */
 	enum zs_store_rc (*open)(const struct zs_config *);
 	void		 (*close)(void);
@@ -78,10 +82,12 @@ struct zs_driver {
  * A driver's table. Every driver names its functions alike (drv_open,
  * drv_step...: static, in its main file), so that this one list says
  * what a driver is; label names it, and migrate, wait and rate_take
- * are its functions of those names (rate_take may be NULL).
+ * are its functions of those names (rate_take may be NULL); rows is
+ * search_rows.
  */
-#define ZS_DRIVER(label, migrate_fn, wait_fn, rate_fn) {		\
-	.name = (label), .open = drv_open, .close = drv_close,		\
+#define ZS_DRIVER(label, rows, migrate_fn, wait_fn, rate_fn) {		\
+	.name = (label), .search_rows = (rows),				\
+	.open = drv_open, .close = drv_close,				\
 	.usable = drv_usable, .begin = drv_begin, .commit = drv_commit,	\
 	.rollback = drv_rollback, .reset = drv_reset,			\
 	.bind_int = drv_bind_int, .bind_text = drv_bind_text,		\

@@ -8,32 +8,15 @@
 #include <stddef.h>
 
 #include "store/zs_sql.h"
+#include "store/zs_sql_list.h"
 
 #define EVENT_COLS ZS_SQL_EVENT_COLS
-/* The states of migration 003 (sql/postgres/001_schema.sql), as WHERE
- * terms; ?15 is now (the last parameter: lists of other states have
- * none). */
-#define OPEN "acked_at IS NULL AND dead_at IS NULL"
-#define PENDING OPEN " AND (lease_id IS NULL OR visible_at <= ?15)"
-#define LEASED OPEN " AND lease_id IS NOT NULL AND visible_at > ?15"
-#define ACKED "acked_at IS NOT NULL"
-#define DEAD "dead_at IS NOT NULL AND acked_at IS NULL"
-#define ANY "1 = 1"
-/* A text filter ?n on column c: absent (NULL) matches any. */
-#define FILTER(c, n) "(" c " = ?" n " OR ?" n " IS NULL)"
-/* A prefix ?p of ?k code points on column c: absent (NULL) matches any
- * (substr counts code points in SQLite and PostgreSQL alike). */
-#define PREFIX(c, p, k) "(substr(" c ", 1, ?" k ") = ?" p " OR ?" p " IS NULL)"
-/* ?1 tenant, ?2 cursor seq, ?3 since, ?4-?6 exact topic, type, source,
- * ?7 limit, ?8-?13 their prefixes and lengths, ?14 until, ?15 now. */
-#define LIST_WHERE(status, cmp) \
-	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND " status \
-	" AND seq " cmp " ?2 AND created_at > ?3 AND " FILTER("topic", "4") \
-	" AND " FILTER("type", "5") " AND " FILTER("source", "6") \
-	" AND " PREFIX("topic", "8", "9") " AND " PREFIX("type", "10", "11") \
-	" AND " PREFIX("source", "12", "13") " AND created_at < ?14"
+#define OPEN ZS_SQL_OPEN
+#define DEAD ZS_SQL_DEAD()
+#define FILTER ZS_SQL_FILTER
 #define LIST(status, cmp, order) \
-	LIST_WHERE(status, cmp) " ORDER BY seq " order " LIMIT ?7"
+	"SELECT " EVENT_COLS " FROM events WHERE " \
+	ZS_SQL_LIST_TERMS(status, cmp) " ORDER BY seq " order " LIMIT ?7"
 #define CHANGES_SELECT \
 	"SELECT c.seq, c.kind, c.tenant, c.event_id, c.at, c.source, " \
 	"c.type, c.topic, e.created_at, e.payload, c.until_at, " \
@@ -64,16 +47,16 @@ const char *const zs_sql_common[SQL__MAX] = {
 	"payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQL_EVENT_GET] =
 	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND id = ?2",
-	[SQL_LIST_PENDING_ASC] = LIST(PENDING, ">", "ASC"),
-	[SQL_LIST_PENDING_DESC] = LIST(PENDING, "<", "DESC"),
-	[SQL_LIST_LEASED_ASC] = LIST(LEASED, ">", "ASC"),
-	[SQL_LIST_LEASED_DESC] = LIST(LEASED, "<", "DESC"),
-	[SQL_LIST_ACKED_ASC] = LIST(ACKED, ">", "ASC"),
-	[SQL_LIST_ACKED_DESC] = LIST(ACKED, "<", "DESC"),
-	[SQL_LIST_DEAD_ASC] = LIST(DEAD, ">", "ASC"),
-	[SQL_LIST_DEAD_DESC] = LIST(DEAD, "<", "DESC"),
-	[SQL_LIST_ALL_ASC] = LIST(ANY, ">", "ASC"),
-	[SQL_LIST_ALL_DESC] = LIST(ANY, "<", "DESC"),
+	[SQL_LIST_PENDING_ASC] = LIST(ZS_SQL_PENDING("15"), ">", "ASC"),
+	[SQL_LIST_PENDING_DESC] = LIST(ZS_SQL_PENDING("15"), "<", "DESC"),
+	[SQL_LIST_LEASED_ASC] = LIST(ZS_SQL_LEASED("15"), ">", "ASC"),
+	[SQL_LIST_LEASED_DESC] = LIST(ZS_SQL_LEASED("15"), "<", "DESC"),
+	[SQL_LIST_ACKED_ASC] = LIST(ZS_SQL_ACKED("15"), ">", "ASC"),
+	[SQL_LIST_ACKED_DESC] = LIST(ZS_SQL_ACKED("15"), "<", "DESC"),
+	[SQL_LIST_DEAD_ASC] = LIST(ZS_SQL_DEAD("15"), ">", "ASC"),
+	[SQL_LIST_DEAD_DESC] = LIST(ZS_SQL_DEAD("15"), "<", "DESC"),
+	[SQL_LIST_ALL_ASC] = LIST(ZS_SQL_ANY("15"), ">", "ASC"),
+	[SQL_LIST_ALL_DESC] = LIST(ZS_SQL_ANY("15"), "<", "DESC"),
 	[SQL_ACK_GET] =
 	"SELECT acked_at, lease_id, visible_at FROM events "
 	"WHERE tenant = ?1 AND id = ?2",
@@ -83,8 +66,7 @@ const char *const zs_sql_common[SQL__MAX] = {
 	"WHERE tenant = ?1 AND id = ?2 AND acked_at IS NULL",
 	[SQL_DELETE] = "DELETE FROM events WHERE tenant = ?1 AND id = ?2",
 	[SQL_PURGE_EVENTS] =
-	"DELETE FROM events WHERE seq IN (SELECT seq FROM events "
-	"WHERE acked_at IS NOT NULL AND acked_at < ?1 LIMIT ?2)",
+	"DELETE FROM events WHERE seq IN (" ZS_SQL_PURGED ")",
 	[SQL_PURGE_IDEM] =
 	"DELETE FROM idempotency_keys WHERE (tenant, key) IN "
 	"(SELECT tenant, key FROM idempotency_keys WHERE expires_at < ?1 "

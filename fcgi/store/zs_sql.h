@@ -17,6 +17,11 @@
 	"seq, id, created_at, acked_at, source, type, topic, payload, " \
 	"delivery_count, lease_id, visible_at, dead_at"
 
+/* The seqs one purge step removes: ?1 cutoff, ?2 limit (in the order
+ * of the index, so that the search rows go first for the same events). */
+#define ZS_SQL_PURGED "SELECT seq FROM events WHERE acked_at IS NOT NULL " \
+	"AND acked_at < ?1 ORDER BY acked_at, seq LIMIT ?2"
+
 enum zs_sql {
 	SQL_BEGIN,		/* a write transaction, in the writers' queue */
 	SQL_BEGIN_READ,		/* a read-only snapshot */
@@ -46,6 +51,27 @@ enum zs_sql {
 	SQL_LIST_DEAD_DESC,
 	SQL_LIST_ALL_ASC,
 	SQL_LIST_ALL_DESC,
+	/* The same with 15 the search words (q=) and 16 now: see
+	 * zs_sql_list.h */
+	SQL_SEARCH_PENDING_ASC,
+	SQL_SEARCH_PENDING_DESC,
+	SQL_SEARCH_LEASED_ASC,
+	SQL_SEARCH_LEASED_DESC,
+	SQL_SEARCH_ACKED_ASC,
+	SQL_SEARCH_ACKED_DESC,
+	SQL_SEARCH_DEAD_ASC,
+	SQL_SEARCH_DEAD_DESC,
+	SQL_SEARCH_ALL_ASC,
+	SQL_SEARCH_ALL_DESC,
+	/* The search rows a driver keeps itself (zs_driver.search_rows):
+	 * an event's, after its insert: 1 id */
+	SQL_SEARCH_ADD,
+	SQL_SEARCH_DROP,	/* an event's, before its delete: 1 tenant,
+				   2 id */
+	SQL_SEARCH_PURGE,	/* a purge step's, before it: as
+				   SQL_PURGE_EVENTS */
+	SQL_SEARCH_CLEAR,	/* all of them (zs-admin search-rebuild) */
+	SQL_SEARCH_FILL,	/* every stored event's */
 	SQL_ACK_GET,		/* 1 tenant, 2 id: acked_at, lease_id,
 				   visible_at */
 	SQL_ACK_SET,		/* 1 tenant, 2 id, 3 now */
@@ -103,6 +129,8 @@ enum zs_sql {
 	SQL_RATE_TAKE,		/* 1 bucket, 2 capacity, 3 now: tokens,
 				   allowed (backends that keep buckets) */
 	/* zs-admin migrate, on a connection of its own */
+	SQL_SEARCH_INDEX_ON,	/* PostgreSQL: the search index, made ... */
+	SQL_SEARCH_INDEX_OFF,	/* ... or dropped, as SEARCH_INDEX says */
 	SQL_MIGRATE_SETUP,	/* before anything: the journal mode */
 	SQL_MIGRATE_LOCK,	/* one migration at a time, on every node */
 	SQL_MIGRATE_TABLE,	/* where the version is kept, if a table */

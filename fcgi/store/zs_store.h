@@ -81,6 +81,10 @@ struct zs_filter {
 	size_t	 chars;				/* code points in s */
 };
 
+/* q=: at most this many bytes and words, once made words (zs_query.c). */
+#define ZS_SEARCH_BYTES	256
+#define ZS_SEARCH_WORDS	8
+
 /* GET /inbox, checked. */
 struct zs_list_params {
 	long			 limit;		/* 1..ZS_LIST_MAX */
@@ -91,6 +95,10 @@ struct zs_list_params {
 	struct zs_filter	 source;
 	int64_t			 since_ms;	/* created after; -1 = any */
 	int64_t			 until_ms;	/* created before; -1 = any */
+	char			 q[ZS_SEARCH_BYTES + 1];
+					/* q=: lower-case words (letters and
+					   digits) each with a space before
+					   the next; "" = no search */
 	int64_t			 after_seq;	/* cursor position; -1 = none */
 };
 
@@ -363,6 +371,13 @@ typedef void (*zs_reject_count_fn)(const char *source, const char *reason,
 /* Calls fn for each (source, reason) of the tenant ever refused. */
 enum zs_store_rc zs_store_reject_counts(const char *tenant,
 		    zs_reject_count_fn fn, void *arg);
+
+/*
+ * Writes the search rows of q= again for every stored event, in one
+ * transaction (after a time with SEARCH_INDEX=off): *n events, or -1
+ * when the database keeps its search index itself (PostgreSQL).
+ */
+enum zs_store_rc zs_store_search_rebuild(long *n);
 
 /* Applies sql/ migrations from dir to reach the newest schema version. */
 enum zs_store_rc zs_store_migrate(const struct zs_config *, const char *dir,

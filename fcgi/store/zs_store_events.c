@@ -135,6 +135,18 @@ next_id(struct ulid_run *u, int64_t now, char id[ZS_EVENT_ID_LEN + 1])
 }
 
 /*
+ * 1 when the store writes the search rows itself: the driver keeps none
+ * of its own (SQLite), and SEARCH_INDEX is on.
+ */
+static int
+search_rows(void)
+{
+	const struct zs_config	*cfg = zs_db_cfg();
+
+	return zs_db->search_rows && cfg != NULL && cfg->search_index;
+}
+
+/*
  * Stores one event inside the open transaction: ZS_STORE_OK (with
  * out->replayed set for an idempotent replay), ZS_STORE_CONFLICT (nothing
  * written), or an error that dooms the transaction.
@@ -166,9 +178,16 @@ insert_one(const struct zs_new_event *ev, int64_t now, struct ulid_run *u,
 	zs_db_str(SQL_EVENT_INSERT, 5, ev->type);
 	zs_db_str(SQL_EVENT_INSERT, 6, ev->topic);
 	zs_db->bind_text(SQL_EVENT_INSERT, 7, ev->payload, ev->payload_len);
-	if ((rc = zs_db_run(SQL_EVENT_INSERT)) != ZS_STORE_OK ||
-	    ev->idem_key == NULL)
+	if ((rc = zs_db_run(SQL_EVENT_INSERT)) != ZS_STORE_OK)
 		return rc;
+	if (search_rows()) {
+		zs_db->reset(SQL_SEARCH_ADD);
+		zs_db_str(SQL_SEARCH_ADD, 1, out->id);
+		if ((rc = zs_db_run(SQL_SEARCH_ADD)) != ZS_STORE_OK)
+			return rc;
+	}
+	if (ev->idem_key == NULL)
+		return ZS_STORE_OK;
 
 	zs_db->reset(SQL_IDEM_PUT);
 	zs_db_str(SQL_IDEM_PUT, 1, ev->tenant);
@@ -236,6 +255,13 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 		{ SQL_LIST_DEAD_ASC, SQL_LIST_DEAD_DESC },
 		{ SQL_LIST_ALL_ASC, SQL_LIST_ALL_DESC },
 	};
+	static const enum zs_sql search[ZS_STATUS__MAX][ZS_ORDER__MAX] = {
+		{ SQL_SEARCH_PENDING_ASC, SQL_SEARCH_PENDING_DESC },
+		{ SQL_SEARCH_LEASED_ASC, SQL_SEARCH_LEASED_DESC },
+		{ SQL_SEARCH_ACKED_ASC, SQL_SEARCH_ACKED_DESC },
+		{ SQL_SEARCH_DEAD_ASC, SQL_SEARCH_DEAD_DESC },
+		{ SQL_SEARCH_ALL_ASC, SQL_SEARCH_ALL_DESC },
+	};
 	int64_t			 now = zs_time_now_ms();
 	enum zs_store_rc	 rc;
 	enum zs_sql		 s;
@@ -247,7 +273,8 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 	*last_seq = -1;
 	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
 		return rc;
-	s = which[p->status][p->order];
+	s = p->q[0] ? search[p->status][p->order] :
+	    which[p->status][p->order];
 	zs_db->reset(s);
 	zs_db_str(s, 1, tenant);
 	zs_db->bind_int(s, 2, p->after_seq >= 0 ? p->after_seq :
@@ -261,8 +288,10 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 	zs_db_prefix(s, 10, &p->type);
 	zs_db_prefix(s, 12, &p->source);
 	zs_db->bind_int(s, 14, p->until_ms >= 0 ? p->until_ms : INT64_MAX);
+	if (p->q[0])	/* then now, if its state needs it, is ?16 */
+		zs_db_str(s, 15, p->q);
 	if (p->status == ZS_STATUS_PENDING || p->status == ZS_STATUS_LEASED)
-		zs_db->bind_int(s, 15, now);
+		zs_db->bind_int(s, p->q[0] ? 16 : 15, now);
 	while ((rc = zs_db->step(s, &row)) == ZS_STORE_OK && row) {
 		if (n == p->limit) {
 			*more = 1;
@@ -379,6 +408,11 @@ zs_store_delete(const char *tenant, const char *id)
 
 	if ((rc = zs_db_begin()) != ZS_STORE_OK)
 		return rc;
+	if (search_rows()) {
+		zs_db_event(SQL_SEARCH_DROP, tenant, id);
+		if ((rc = zs_db_run(SQL_SEARCH_DROP)) != ZS_STORE_OK)
+			return zs_db_end(rc);
+	}
 	zs_db_event(SQL_DELETE, tenant, id);
 	if ((rc = zs_db_run(SQL_DELETE)) == ZS_STORE_OK &&
 	    zs_db->changes(SQL_DELETE) == 0)
@@ -386,14 +420,23 @@ zs_store_delete(const char *tenant, const char *id)
 	return zs_db_end(rc);
 }
 
-/* Runs one purge statement with (cutoff, limit) in its own transaction. */
+/* Runs one purge statement with (cutoff, limit) in its own transaction,
+ * after first (its search rows) when that is not SQL__MAX. */
 static enum zs_store_rc
-purge_step(enum zs_sql s, int64_t cutoff, long limit, long *removed)
+purge_step(enum zs_sql first, enum zs_sql s, int64_t cutoff, long limit,
+    long *removed)
 {
 	enum zs_store_rc	 rc;
 
 	if ((rc = zs_db->begin(ZS_TX_WRITE)) != ZS_STORE_OK)
 		return rc;
+	if (first != SQL__MAX) {
+		zs_db->reset(first);
+		zs_db->bind_int(first, 1, cutoff);
+		zs_db->bind_int(first, 2, limit);
+		if ((rc = zs_db_run(first)) != ZS_STORE_OK)
+			return zs_db_end(rc);
+	}
 	zs_db->reset(s);
 	zs_db->bind_int(s, 1, cutoff);
 	zs_db->bind_int(s, 2, limit);
@@ -415,9 +458,30 @@ zs_store_purge(int64_t now, long limit, long *removed)
 	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
 		return rc;
 	/* Small transactions, so a writer waits at most for one of them. */
-	if ((rc = purge_step(SQL_PURGE_EVENTS, now - keep, limit, removed)) ||
-	    (rc = purge_step(SQL_PURGE_IDEM, now, limit, &n)) ||
-	    (rc = purge_step(SQL_PURGE_CHANGES, now - keep, limit, &n)))
+	if ((rc = purge_step(search_rows() ? SQL_SEARCH_PURGE : SQL__MAX,
+	    SQL_PURGE_EVENTS, now - keep, limit, removed)) ||
+	    (rc = purge_step(SQL__MAX, SQL_PURGE_IDEM, now, limit, &n)) ||
+	    (rc = purge_step(SQL__MAX, SQL_PURGE_CHANGES, now - keep, limit,
+	    &n)))
 		return rc;
 	return ZS_STORE_OK;
+}
+
+enum zs_store_rc
+zs_store_search_rebuild(long *n)
+{
+	enum zs_store_rc	 rc;
+
+	*n = -1;
+	if (!zs_db->search_rows)
+		return ZS_STORE_OK;
+	if ((rc = zs_db_begin()) != ZS_STORE_OK)
+		return rc;
+	zs_db->reset(SQL_SEARCH_CLEAR);
+	if ((rc = zs_db_run(SQL_SEARCH_CLEAR)) == ZS_STORE_OK) {
+		zs_db->reset(SQL_SEARCH_FILL);
+		if ((rc = zs_db_run(SQL_SEARCH_FILL)) == ZS_STORE_OK)
+			*n = zs_db->changes(SQL_SEARCH_FILL);
+	}
+	return zs_db_end(rc);
 }

@@ -23,7 +23,8 @@
  * dropped, and PostgreSQL then refuses the statement. */
 #define ZS_PG_PARAMS_MAX 16
 
-/* PostgreSQL's texts, by zs_sql (NULL: zs_sql_common's, ?N made $N). */
+/* PostgreSQL's texts, by zs_sql (NULL: zs_sql_common's); in either,
+ * ?N is made $N. */
 extern const char *const zs_pg_sql[SQL__MAX];
 
 /* The text PostgreSQL runs for s ($N placeholders), or NULL. */

@@ -57,11 +57,11 @@ const char *
 zs_pg_text(enum zs_sql s)
 {
 	static char	*made[SQL__MAX];
-	const char	*from = zs_sql_common[s];
+	const char	*from = zs_pg_sql[s] ? zs_pg_sql[s] : zs_sql_common[s];
 	char		*p;
 
-	if (zs_pg_sql[s] != NULL || from == NULL)
-		return zs_pg_sql[s];
+	if (from == NULL || strchr(from, '?') == NULL)
+		return from;
 	if (made[s] == NULL && (made[s] = strdup(from)) != NULL)
 		for (p = made[s]; (p = strchr(p, '?')) != NULL; p++)
 			*p = '$';
@@ -734,4 +734,5 @@ drv_check(const struct zs_config *cfg, char *report, size_t size)
 }
 
 const struct zs_driver zs_pg_driver =
-    ZS_DRIVER("postgres", zs_pg_migrate, zs_pg_wait_change, zs_pg_rate_take);
+    ZS_DRIVER("postgres", 0, zs_pg_migrate, zs_pg_wait_change,
+    zs_pg_rate_take);

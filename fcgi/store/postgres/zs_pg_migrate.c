@@ -85,6 +85,11 @@ zs_pg_migrate(const struct zs_config *cfg, const char *dir, int *from,
 		rc = zs_db_migrate_dir(path, 1, to, ZS_PG_SCHEMA_VERSION, apply,
 		    c);
 	}
+	/* The search index of q=, as SEARCH_INDEX says (zs_pg_sql.c). */
+	if (rc == ZS_STORE_OK && run(c, zs_pg_text(cfg->search_index ?
+	    SQL_SEARCH_INDEX_ON : SQL_SEARCH_INDEX_OFF), NULL,
+	    "search index") != 0)
+		rc = ZS_STORE_ERROR;
 	PQfinish(c);		/* ends the session: frees the lock */
 	return rc;
 }

@@ -5,8 +5,29 @@
 #include <stddef.h>
 
 #include "store/postgres/zs_pg.h"
+#include "store/zs_sql_list.h"
+
+/*
+ * q=: the words of the payload as SQLite's FTS5 tokenizer finds them
+ * (runs of letters and digits; punctuation and spaces between), lower
+ * case, matched by the GIN index events_search (zs-admin migrate makes
+ * it unless SEARCH_INDEX=off). The expression must read as the index's.
+ */
+#define WORDS "to_tsvector('simple', regexp_replace(payload, " \
+	"'[[:punct:][:space:]]+', ' ', 'g'))"
+#define SEARCH(status, cmp, order) \
+	"SELECT " ZS_SQL_EVENT_COLS " FROM events WHERE " WORDS \
+	" @@ plainto_tsquery('simple', ?15) AND " \
+	ZS_SQL_LIST_TERMS(status, cmp) " ORDER BY seq " order " LIMIT ?7"
 
 const char *const zs_pg_sql[SQL__MAX] = {
+	/* Full-text search, through the index PostgreSQL keeps itself
+	 * (so no SQL_SEARCH_ADD and the like: zs_driver.search_rows). */
+	ZS_SQL_SEARCHES(SEARCH),
+	[SQL_SEARCH_INDEX_ON] = "CREATE INDEX IF NOT EXISTS events_search "
+	    "ON events USING gin (" WORDS ")",
+	[SQL_SEARCH_INDEX_OFF] = "DROP INDEX IF EXISTS events_search",
+
 	/*
 	 * Many writers, on many nodes: every write transaction starts by
 	 * locking the one row of zs_state, so writers queue in one order

@@ -434,4 +434,4 @@ drv_check(const struct zs_config *cfg, char *report, size_t size)
 /* The buckets stay in the mapped file of boundary/zs_ratelimit.c, beside
  * the database, shared by the processes of this one machine. */
 const struct zs_driver zs_sqlite_driver =
-    ZS_DRIVER("sqlite", zs_sqlite_migrate, drv_wait_change, NULL);
+    ZS_DRIVER("sqlite", 1, zs_sqlite_migrate, drv_wait_change, NULL);

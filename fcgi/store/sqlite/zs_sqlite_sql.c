@@ -5,8 +5,44 @@
 #include <stddef.h>
 
 #include "store/sqlite/zs_sqlite.h"
+#include "store/zs_sql_list.h"
+
+/*
+ * q=: the search rows (events_fts, sql/migrations/007_search.sql), in
+ * rowid order, drive the join, so a common word stops at the page's end
+ * rather than collecting every match first.
+ */
+#define SEARCH(status, cmp, order) \
+	"SELECT " ZS_SQL_EVENT_COLS " FROM events_fts CROSS JOIN events " \
+	"ON events.seq = events_fts.rowid WHERE events_fts MATCH ?15 AND " \
+	"events_fts.rowid " cmp " ?2 AND " ZS_SQL_LIST_TERMS(status, cmp) \
+	" ORDER BY events_fts.rowid " order " LIMIT ?7"
+/* An event has search rows when FTS5's size table has its rowid: an
+ * event stored while SEARCH_INDEX was off has none, and a 'delete' of
+ * rows that are not there would corrupt the index. */
+#define INDEXED "EXISTS (SELECT 1 FROM events_fts_docsize WHERE id = seq)"
 
 const char *const zs_sqlite_sql[SQL__MAX] = {
+	/*
+	 * Full-text search: an FTS5 table without content of its own
+	 * (sql/migrations/007_search.sql), kept by the store rather than
+	 * by triggers, since PRAGMA trusted_schema = OFF keeps virtual
+	 * tables out of triggers.
+	 */
+	ZS_SQL_SEARCHES(SEARCH),
+	[SQL_SEARCH_ADD] = "INSERT INTO events_fts (rowid, body) "
+	    "SELECT seq, payload FROM events WHERE id = ?1",
+	[SQL_SEARCH_DROP] = "INSERT INTO events_fts (events_fts, rowid, "
+	    "body) SELECT 'delete', seq, payload FROM events WHERE "
+	    "tenant = ?1 AND id = ?2 AND " INDEXED,
+	[SQL_SEARCH_PURGE] = "INSERT INTO events_fts (events_fts, rowid, "
+	    "body) SELECT 'delete', seq, payload FROM events WHERE seq IN ("
+	    ZS_SQL_PURGED ") AND " INDEXED,
+	[SQL_SEARCH_CLEAR] =
+	    "INSERT INTO events_fts (events_fts) VALUES ('delete-all')",
+	[SQL_SEARCH_FILL] = "INSERT INTO events_fts (rowid, body) "
+	    "SELECT seq, payload FROM events",
+
 	/*
 	 * One writer at a time, and no row locks: a write transaction
 	 * takes the database's write lock at BEGIN IMMEDIATE (so the lease
