@@ -51,6 +51,24 @@ await main("filters", async (browser) => {
 	await sleep(500);
 	check(await row(b3).count() === 0, "a live event outside the prefix arrived");
 
+	// search: q goes to GET /inbox, not to the stream; live events are
+	// matched by their payload's words
+	await page.locator("#f-topic").fill("");
+	const s1 = (await curlEvent({ source: "crm", type: "contact.created", topic: beta, payload: { note: `Needle ${run} found` } })).id;
+	await page.locator("#f-q").fill(`needle ${run}`);
+	await until(async () => lists.some((u) => u.searchParams.get("q") === `needle ${run}`), 4000,
+		"the search was not passed to GET /inbox");
+	check(!streams.some((u) => u.searchParams.has("q")), "the search was passed to the stream, which takes none");
+	await waitFor(row(s1), 4000, "the search does not list the event with those words");
+	check(!(await row(b1).isVisible()), "the search lists an event without those words");
+	const s2 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { deep: { w: [`NEEDLE-${run}`] } } })).id;
+	const s3 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { w: `needles ${run}` } })).id;
+	await waitFor(row(s2), 3000, "a live event with the words did not arrive");
+	// the stream brings s3 too (it takes no q): the list keeps it hidden
+	await until(async () => await row(s3).count() === 1, 3000, "the stream did not bring the other event");
+	check(!(await row(s3).isVisible()), "a live event with only part of a word is shown");
+	await page.locator("#f-q").fill("");
+
 	// status: acknowledged only -> none of these
 	await page.locator("#f-status").selectOption("acknowledged");
 	await until(async () => lists.some((u) => u.searchParams.get("status") === "acknowledged"), 3000,

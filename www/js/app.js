@@ -28,7 +28,7 @@ const playground = new Playground();
 const hooks = new Hooks({
 	// a source's "Show all in the event list": filter the list by it
 	onShowEvents: (name) => {
-		for (const f of ["topic", "type"]) filtersForm.elements[f].value = "";
+		for (const f of ["q", "topic", "type"]) filtersForm.elements[f].value = "";
 		filtersForm.elements.source.value = name;
 		filtersForm.elements.status.value = "all";
 		applyFilters();
@@ -214,7 +214,7 @@ scheduleHealth(0);
 
 function readFilters() {
 	const v = (name) => filtersForm.elements[name].value.trim();
-	return { topic: v("topic"), type: v("type"), source: v("source"), status: filtersForm.elements.status.value };
+	return { q: v("q"), topic: v("topic"), type: v("type"), source: v("source"), status: filtersForm.elements.status.value };
 }
 
 let filterTimer = 0;
@@ -222,7 +222,7 @@ function applyFilters() {
 	clearTimeout(filterTimer);
 	const next = readFilters();
 	const prev = log.filters;
-	$("#filters-clear").hidden = !(next.topic || next.type || next.source || next.status !== "all");
+	$("#filters-clear").hidden = !(next.q || next.topic || next.type || next.source || next.status !== "all");
 	if (JSON.stringify(next) === JSON.stringify(prev)) return;
 	log.setFilters(next);
 	const key = keyInput.value.trim();

@@ -12,6 +12,20 @@ const PAGE = 50;
 const MAX_ROWS = 2000;
 const NOTICE_FOR = 10000;
 
+// The words of a text as the server's search finds them (docs/api.md,
+// "Search"): runs of letters and digits, ASCII punctuation and spaces
+// between, any case.
+function words(text) {
+	return text.toLowerCase().split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/).filter(Boolean);
+}
+
+// q as GET /inbox?q= reads it: every word of q is a word of the payload.
+function searchMatches(q, ev) {
+	if (!q) return true;
+	const have = new Set(words(JSON.stringify(ev.payload ?? {})));
+	return words(q).every((w) => have.has(w));
+}
+
 // A filter as the API reads it: empty is any; "fin*" is a prefix; else exact.
 function fieldMatches(want, have) {
 	if (!want) return true;
@@ -40,7 +54,7 @@ export class EventLog extends EventTarget {
 		this.nextCursor = null;
 		this.loadToken = 0;
 		this.phase = "idle"; // idle | no-key | auth | loading | ready | failed
-		this.filters = { topic: "", type: "", source: "", status: "all" };
+		this.filters = { q: "", topic: "", type: "", source: "", status: "all" };
 		this.pendingAnnounce = [];
 		this.more.addEventListener("click", () => this.loadMore());
 	}
@@ -64,10 +78,14 @@ export class EventLog extends EventTarget {
 
 	setFilters(f) { this.filters = { ...f }; }
 
-	// The filters the server applies (the stream takes all but status).
+	// The filters the stream applies (GET /inbox also takes q and status).
 	serverFilters() {
 		const { topic, type, source } = this.filters;
 		return { topic, type, source };
+	}
+
+	listFilters() {
+		return { ...this.serverFilters(), q: this.filters.q };
 	}
 
 	matches(ev) {
@@ -76,7 +94,7 @@ export class EventLog extends EventTarget {
 		if (!fieldMatches(f.type, ev.type)) return false;
 		if (!fieldMatches(f.source, ev.source)) return false;
 		if (f.status !== "all" && ev.status !== f.status) return false;
-		return true;
+		return searchMatches(f.q, ev);
 	}
 
 	// ---- loading ----------------------------------------------------------
@@ -88,7 +106,7 @@ export class EventLog extends EventTarget {
 		const status = this.filters.status === "all" ? "all" : this.filters.status;
 		const since = this.clock;
 		try {
-			const page = await api("GET", "/inbox" + query({ status, order: "desc", limit: PAGE, ...this.serverFilters() }));
+			const page = await api("GET", "/inbox" + query({ status, order: "desc", limit: PAGE, ...this.listFilters() }));
 			if (token !== this.loadToken) return;
 			for (const ev of page.events) this.upsert(ev, { since });
 			if (this.nextCursor === null || this.phase !== "ready") this.nextCursor = page.next_cursor;
@@ -112,7 +130,7 @@ export class EventLog extends EventTarget {
 		this.more.disabled = true;
 		const since = this.clock;
 		try {
-			const page = await api("GET", "/inbox" + query({ status: this.filters.status, order: "desc", limit: PAGE, cursor: this.nextCursor, ...this.serverFilters() }));
+			const page = await api("GET", "/inbox" + query({ status: this.filters.status, order: "desc", limit: PAGE, cursor: this.nextCursor, ...this.listFilters() }));
 			if (token !== this.loadToken) return;
 			for (const ev of page.events) this.upsert(ev, { since });
 			this.nextCursor = page.next_cursor;
@@ -438,7 +456,7 @@ export class EventLog extends EventTarget {
 	refresh() {
 		let visible = 0;
 		for (const { li } of this.rows.values()) if (!li.hidden) visible++;
-		const filtered = this.filters.topic || this.filters.type || this.filters.source || this.filters.status !== "all";
+		const filtered = this.filters.q || this.filters.topic || this.filters.type || this.filters.source || this.filters.status !== "all";
 		let title = "", text = "";
 		switch (this.phase) {
 		case "no-key": title = "No API key"; text = "Enter an API key above to see your events."; break;
