@@ -409,6 +409,7 @@ count() {
 	github '{"action":"c"}' rl rl-3
 	expect_error 429 RATE_LIMITED
 	[ "$(header retry-after)" -ge 1 ]
+	[[ "$(jq -r .error.message <<<"$body")" =~ ^"this source is over its limit of 2 deliveries a minute (WEBHOOK_RATE_LIMIT_PER_MINUTE): the next delivery is allowed in "[0-9]+" s, all 2 in "[0-9]+" s"$ ]]
 	# another source has its own budget
 	req_a GET /hooks
 	TOK_shop=$(jq -r '.sources[] | select(.name == "shop") | .path' <<<"$body" | sed 's|^/hooks/||')
