@@ -212,7 +212,7 @@ dev: ready
 	@case ",$${API_KEYS:-dev_key_123=tenant_dev}," in \
 	*,dev_key_123=*) echo '{"key": "dev_key_123"}' >www/dev-key.json ;; \
 	*) rm -f www/dev-key.json ;; esac
-	@echo "ZapStream on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@echo "ZapStream on http://$(BIND):$(PORT)/ with database $$($(O)/bin/zs-admin label) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
@@ -225,7 +225,7 @@ dev-apache: ready
 	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
-	@echo "ZapStream (Apache, FastCGI) on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@echo "ZapStream (Apache, FastCGI) on http://$(BIND):$(PORT)/ with database $$($(O)/bin/zs-admin label) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
@@ -242,7 +242,7 @@ dev-cgi: ready
 	@u=$${ZS_APACHE_USER:-www-data}; d=$$(dirname "$(DATABASE_PATH)"); \
 	echo "giving $$d to $$u: the CGI programs run as $$u"; \
 	chown -R "$$u:" "$$d" && chmod 700 "$$d"
-	@echo "ZapStream (Apache, CGI) on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@echo "ZapStream (Apache, CGI) on http://$(BIND):$(PORT)/ with database $$($(O)/bin/zs-admin label) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
