@@ -94,11 +94,16 @@ zs_exec_lighttpd() {
 		ZS_RUN=$ZS_DIR/run ZS_BIND=127.0.0.1 PORT=$1 \
 		ZS_PROCS=${ZS_PROCS:-2} \
 		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64)) ZS_APACHE_USER
+	# ZS_NEW_GROUP=1: the server leads a process group of its own (as
+	# make dev-apache under a supervisor), which a test may signal whole;
+	# setsid(1) execs in place here, so the pid stays ZS_LIGHTTPD_PID
+	local group=
+	[ -z "${ZS_NEW_GROUP:-}" ] || group=setsid
 	case $ZS_SERVER in
 	lighttpd)
-		exec lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1 ;;
+		exec $group lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1 ;;
 	apache-fcgi|apache-cgi)
-		exec "$ZS_ROOT/deploy/apache/run" "${ZS_SERVER#apache-}" \
+		exec $group "$ZS_ROOT/deploy/apache/run" "${ZS_SERVER#apache-}" \
 			</dev/null >>"$ZS_LOG" 2>&1 ;;
 	*)
 		echo "ZS_SERVER must be lighttpd, apache-fcgi or apache-cgi" >>"$ZS_LOG"
