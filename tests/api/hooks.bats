@@ -101,7 +101,7 @@ count() {
 	done
 	run "$ZS_BIN/zs-admin" hooks
 	[ "$status" = 0 ]
-	grep -qP "^github\ttenant_a\tgithub\tengineering\thttp://localhost:\d+/hooks/$TOK_github$" <<<"$output"
+	grep -qP "^github\ttenant_a\tgithub\tengineering\thttp://127.0.0.1:\d+/hooks/$TOK_github$" <<<"$output"
 	PUBLIC_URL=https://hooks.example.com/ run "$ZS_BIN/zs-admin" hooks
 	grep -qF "https://hooks.example.com/hooks/$TOK_shop" <<<"$output"
 	[ "$(zs_sql 'SELECT count(*) FROM webhook_tokens')" = 5 ]
