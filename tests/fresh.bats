@@ -163,6 +163,14 @@ stop() {
 	stop
 }
 
+@test "make dev-apache from a clone in a directory Apache's user cannot enter stops at once, saying so" {
+	fresh_clone
+	chmod 700 "$(dirname "$CLONE")"
+	fresh_make dev-apache PORT=$((20000 + RANDOM % 40000))
+	[ "$status" = 2 ]
+	[[ "$output" == *"deploy/apache/run: www-data (ZS_APACHE_USER), whom Apache's workers run as, cannot enter $CLONE/www: put the checkout where www-data may enter every directory above it"* ]]
+}
+
 @test "make dev-apache on a fresh clone serves, and a TERM to its process group stops all of it" {
 	fresh_clone
 	start dev-apache
