@@ -1,14 +1,16 @@
 #!/usr/bin/env bats
 # Every way the README gives to start ZapStream works on a fresh clone, as
 # a newcomer types it: make dev; make quickstart, then make dev; make
-# env-setup && make db-init, then make dev-cgi; make dev-apache. Each in a
+# env-setup && make db-init, then make dev-cgi; make dev-apache; on
+# PostgreSQL, make db-init then make dev (docs/postgres.md). Each in a
 # git clone of this tree of its own, started in a process group of its
 # own (as a supervisor or a terminal would), answering /health and one
 # POST with the development key, then stopped by a TERM to the group,
 # after which nothing of it may be left running. The clones get the
 # objects of ZS_BIN's build, newer than their sources, and the vendored
 # web files, so nothing is compiled or fetched again. Needs root (make
-# dev-cgi and dev-apache) and the packages make test installs.
+# dev-cgi and dev-apache, the throwaway PostgreSQL server) and the
+# packages make test installs.
 
 setup_file() {
 	export ZS_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
@@ -21,6 +23,12 @@ setup_file() {
 teardown() {
 	[ -z "${PG:-}" ] || kill -KILL -- "-$PG" 2>/dev/null || :
 	[ -z "${CLONE:-}" ] || rm -rf "$(dirname "$CLONE")"
+}
+
+teardown_file() {
+	# the PostgreSQL server of the PostgreSQL test, if it ran
+	source "$BATS_TEST_DIRNAME/helpers/server.bash"
+	zs_pg_stop
 }
 
 # fresh_clone: clones the tree into a new directory under /tmp (0755, as
@@ -45,11 +53,14 @@ fresh_clone() {
 	fi
 }
 
+# The settings a test gives the user's environment, VAR=value each.
+FRESH_ENV=()
+
 # fresh_make ARGS...: make ARGS in CLONE as from a new login shell (no
-# settings in the environment, no make jobserver), up to 120 s; its
-# output in $output, its status in $status.
+# settings in the environment but FRESH_ENV, no make jobserver), up to
+# 120 s; its output in $output, its status in $status.
 fresh_make() {
-	run timeout 120 env -i PATH="$FRESH_PATH" HOME="$HOME" make -C "$CLONE" \
+	run timeout 120 env -i PATH="$FRESH_PATH" HOME="$HOME" "${FRESH_ENV[@]}" make -C "$CLONE" \
 		--no-print-directory "$@"
 	echo "$output"
 }
@@ -81,7 +92,7 @@ start_once() {
 			fd=${fd##*/}
 			[ "$fd" -gt 2 ] && { eval "exec $fd>&-"; } 2>/dev/null
 		done
-		cd "$CLONE" && exec setsid env -i PATH="$FRESH_PATH" HOME="$HOME" \
+		cd "$CLONE" && exec setsid env -i PATH="$FRESH_PATH" HOME="$HOME" "${FRESH_ENV[@]}" \
 			make --no-print-directory "$1" PORT="$PORT"
 	) </dev/null >"$LOG" 2>&1 &
 	PG=$!
@@ -175,5 +186,20 @@ stop() {
 	fresh_clone
 	start dev-apache
 	post_one
+	stop
+}
+
+@test "make db-init then make dev on PostgreSQL (docs/postgres.md) on a fresh clone" {
+	source "$BATS_TEST_DIRNAME/helpers/server.bash"
+	zs_pg_database	# a throwaway server's new database: DATABASE_URL
+	fresh_clone
+	FRESH_ENV=(STORAGE_BACKEND=postgres "DATABASE_URL=$DATABASE_URL")
+	fresh_make db-init
+	[ "$status" = 0 ]
+	start dev
+	# the banner names the database (it named none on PostgreSQL)
+	grep -qxF "ZapStream on http://127.0.0.1:$PORT/ with database $DATABASE_URL (Ctrl-C stops it)" "$LOG"
+	post_one
+	[ "$(psql -XqAt "$DATABASE_URL" -c 'SELECT count(*) FROM events')" = 1 ]
 	stop
 }
