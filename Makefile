@@ -35,6 +35,11 @@ export PORT
 # Recipes use bash (PIPESTATUS in fuzz).
 SHELL := /bin/bash
 
+# The builds that make starts itself (make dev, make test, ...) run one job
+# per CPU, unless make was given its own -j.
+JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
+PARALLEL  = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+
 # ---- Build -----------------------------------------------------------------
 
 CC      ?= cc
@@ -64,9 +69,15 @@ LIB     = $(O)/libzs.a
 BINS    = $(PROGS:%=$(O)/bin/%)
 TESTBIN = $(O)/bin/zs-unit
 
+# make dev: what building and running on SQLite needs (libpq-dev too: the
+# programs are linked with the PostgreSQL client whichever store they use).
 DEB_PACKAGES = gcc make libc6-dev pkg-config libfcgi-dev libsqlite3-dev \
-	       libssl-dev openssl lighttpd sqlite3 bats curl jq \
-	       valgrind libpq-dev postgresql-15 prometheus
+	       libssl-dev openssl lighttpd sqlite3 curl jq libpq-dev
+
+# make test (make test-tools) adds bats, valgrind, a PostgreSQL server for
+# the throwaway databases of the PostgreSQL runs, and Prometheus, which
+# reads GET /metrics in metrics.bats.
+TEST_PACKAGES = bats valgrind postgresql-15 prometheus
 
 # The browser tests drive Debian's Chromium.
 BROWSER_PACKAGES = chromium fonts-dejavu-core
@@ -77,7 +88,7 @@ BROWSER_PACKAGES = chromium fonts-dejavu-core
 APACHE_PACKAGES = apache2 spawn-fcgi multiwatch
 
 .PHONY: all build ready deps vendor env-setup db-init db-reset db-copy-to-postgres dev quickstart test \
-	test-unit test-api test-crash test-contention fuzz fuzz-deps fuzz-long lint status health-check clean bench \
+	test-tools test-unit test-api test-crash test-contention fuzz fuzz-deps fuzz-long lint status health-check clean bench \
 	coverage dev-apache dev-cgi install uninstall
 
 all: build
@@ -111,7 +122,7 @@ $(TESTBIN): $(wildcard tests/unit/*.c) tests/unit/zs_unit.h $(LIB)
 # make -j a target's prerequisites are made at once, and nothing compiles
 # before its headers are installed.
 ready: deps
-	@$(MAKE) --no-print-directory build vendor
+	@$(MAKE) --no-print-directory $(PARALLEL) build vendor
 
 # Installs the Debian packages that are missing (needs root or sudo).
 deps:
@@ -151,10 +162,15 @@ env-setup:
 
 # ---- Database --------------------------------------------------------------
 
+# Without API_KEYS the database is made all the same, with a warning (a
+# first-time user sets the keys after): the servers refuse every request
+# until they are set. A publicly known key still stops it.
 db-init: $(O)/bin/zs-admin
 	@if [ "$(STORAGE_BACKEND)" != postgres ]; then \
 		mkdir -p "$$(dirname "$(DATABASE_PATH)")"; fi
-	@$(O)/bin/zs-admin check
+	@$(O)/bin/zs-admin check || { rc=$$?; \
+		[ "$$rc" = 2 ] && [ -z "$$API_KEYS" ] || exit "$$rc"; \
+		echo "warning: the database is made, but the server will refuse every request until API_KEYS is set (make dev accepts the development key dev_key_123)"; }
 	$(O)/bin/zs-admin migrate sql
 
 # With STORAGE_BACKEND=postgres: zs-admin migrate applies sql/postgres/.
@@ -182,6 +198,11 @@ RUN_DIR ?= $(CURDIR)/$(O)/run
 # development key is accepted. Everything else fails closed without keys.
 dev dev-apache dev-cgi db-reset: export DEV_MODE := 1
 
+# A development rate limit that a load loop and the dashboard's polling,
+# which share the key's budget, do not reach; RATE_LIMIT_PER_MINUTE in the
+# environment or .env wins.
+dev dev-apache dev-cgi: export RATE_LIMIT_PER_MINUTE ?= 6000
+
 # lighttpd in the foreground on PORT; Ctrl-C stops it and its responders.
 dev: ready
 	@mkdir -p "$$(dirname "$(DATABASE_PATH)")"
@@ -191,7 +212,7 @@ dev: ready
 	@case ",$${API_KEYS:-dev_key_123=tenant_dev}," in \
 	*,dev_key_123=*) echo '{"key": "dev_key_123"}' >www/dev-key.json ;; \
 	*) rm -f www/dev-key.json ;; esac
-	@echo "ZapStream on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@echo "ZapStream on http://$(BIND):$(PORT)/ with database $$($(O)/bin/zs-admin label) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
@@ -204,7 +225,7 @@ dev-apache: ready
 	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
 	@$(MAKE) --no-print-directory db-init
 	@mkdir -p $(RUN_DIR)
-	@echo "ZapStream (Apache, FastCGI) on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@echo "ZapStream (Apache, FastCGI) on http://$(BIND):$(PORT)/ with database $$($(O)/bin/zs-admin label) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
@@ -221,18 +242,21 @@ dev-cgi: ready
 	@u=$${ZS_APACHE_USER:-www-data}; d=$$(dirname "$(DATABASE_PATH)"); \
 	echo "giving $$d to $$u: the CGI programs run as $$u"; \
 	chown -R "$$u:" "$$d" && chmod 700 "$$d"
-	@echo "ZapStream (Apache, CGI) on http://$(BIND):$(PORT)/ with database $(DATABASE_PATH) (Ctrl-C stops it)"
+	@echo "ZapStream (Apache, CGI) on http://$(BIND):$(PORT)/ with database $$($(O)/bin/zs-admin label) (Ctrl-C stops it)"
 	@ZS_ROOT=$(CURDIR) ZS_BIN=$(CURDIR)/$(O)/bin ZS_RUN=$(RUN_DIR) \
 	ZS_BIND=$(BIND) ZS_PROCS=$(ZS_PROCS) \
 	ZS_MAX_REQUEST_KB=$$(( $(MAX_PAYLOAD_BYTES) / 1024 + 64 )) \
 		deploy/apache/run cgi
 
-# One step after another, even under make -j.
+# One step after another, even under make -j. QUICKSTART_TESTS is the
+# test target it ends with (tests/fresh.bats runs it with test-unit, not
+# with the whole suite it belongs to).
+QUICKSTART_TESTS ?= test
 quickstart:
 	@$(MAKE) --no-print-directory env-setup
 	@$(MAKE) --no-print-directory ready
 	@DEV_MODE=1 $(MAKE) --no-print-directory db-init
-	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory $(QUICKSTART_TESTS)
 	@echo "Ready: run 'make dev' and open http://$(BIND):$(PORT)/"
 
 # Per tenant: pending, leased, dead, acknowledged and the oldest pending
@@ -263,11 +287,17 @@ health-check:
 # Everything: unit tests, API tests against lighttpd, then the API tests
 # again against an ASan+UBSan build. Ends with "N passed, N failed".
 test: ready
+	@$(MAKE) --no-print-directory test-tools
+	@$(MAKE) --no-print-directory $(PARALLEL) O=$(O)/asan SAN=1 build
+	@tests/run-all "$(CURDIR)/$(O)/bin" "$(CURDIR)/$(O)/asan/bin"
+
+# What the tests need beyond make dev: TEST_PACKAGES, Apache (the Apache
+# runs) and Chromium (the browser tests).
+test-tools:
+	@$(MAKE) --no-print-directory DEB_PACKAGES="$(TEST_PACKAGES)" deps
 	@command -v chromium >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES="$(BROWSER_PACKAGES)" deps
 	@$(MAKE) --no-print-directory DEB_PACKAGES="$(APACHE_PACKAGES)" deps
-	@$(MAKE) --no-print-directory O=$(O)/asan SAN=1 build
-	@tests/run-all "$(CURDIR)/$(O)/bin" "$(CURDIR)/$(O)/asan/bin"
 
 # SIGKILL responders and restart lighttpd while clients post and ack;
 # CRASH_SECONDS long (about one kill every two or three seconds).
@@ -307,9 +337,11 @@ fuzz-long: fuzz-deps
 		$(FUZZ_TARGETS)
 
 test-unit: build
+	@$(MAKE) --no-print-directory DEB_PACKAGES=bats deps
 	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/unit.bats
 
 test-api: build
+	@$(MAKE) --no-print-directory DEB_PACKAGES=bats deps
 	@ZS_BIN=$(CURDIR)/$(O)/bin bats tests/api
 
 lint:
@@ -327,7 +359,7 @@ coverage:
 	@command -v gcovr >/dev/null || $(MAKE) --no-print-directory \
 		DEB_PACKAGES=gcovr deps
 	@rm -rf $(O)/cov
-	@$(MAKE) --no-print-directory O=$(O)/cov CFLAGS="-O0 -g --coverage" \
+	@$(MAKE) --no-print-directory $(PARALLEL) O=$(O)/cov CFLAGS="-O0 -g --coverage" \
 		LDFLAGS=--coverage build
 	@tests/run-all "$(CURDIR)/$(O)/cov/bin" || true
 	gcovr --root . --object-directory $(O)/cov/obj --filter fcgi/ \

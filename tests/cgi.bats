@@ -121,9 +121,12 @@ check() {
 	run "$ZS_BIN/zs-admin" hook-add gh tenant_a github eng <<<"s3cret value"
 	[ "$status" = 0 ]
 	[[ "$output" != *s3cret* ]]
-	url=$(grep -o 'http://localhost:8000/hooks/[A-Za-z0-9_-]*' <<<"$output")
+	url=$(grep -o 'http://127.0.0.1:8000/hooks/[A-Za-z0-9_-]*' <<<"$output")
 	tok=${url##*/}
 	[ ${#tok} = 32 ]
+	# the address make hooks prints (PUBLIC_URL=http://$(BIND):$(PORT))
+	run env PUBLIC_URL=http://127.0.0.1:8000 "$ZS_BIN/zs-admin" hooks
+	[ "$(awk '$1 == "gh" {print $NF}' <<<"$output")" = "$url" ]
 	[ "$(cat "$WEBHOOK_SOURCES_FILE")" = "gh:tenant_a:github:s3cret value:eng" ]
 	[ "$(stat -c %a "$WEBHOOK_SOURCES_FILE")" = 600 ]
 	# a second source, and refusals
@@ -206,8 +209,11 @@ check() {
 
 @test "an unwritable database directory stops start-up naming DATABASE_PATH" {
 	mkdir -p "$CGI_DB_DIR/ro" && chmod 755 "$CGI_DB_DIR" "$CGI_DB_DIR/ro"
+	# a copy nobody can run: ZS_BIN may sit in a 0700 directory (a clone
+	# in root's home)
+	cp "$ZS_BIN/zs-admin" "$CGI_DB_DIR/zs-admin" && chmod 755 "$CGI_DB_DIR/zs-admin"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env DATABASE_PATH="$CGI_DB_DIR/ro/events.db" "$ZS_BIN/zs-admin" check
+		env DATABASE_PATH="$CGI_DB_DIR/ro/events.db" "$CGI_DB_DIR/zs-admin" check
 	[ "$status" = 1 ]
 	[[ "$output" == *"DATABASE_PATH: the directory $CGI_DB_DIR/ro is not writable" ]]
 }
@@ -261,6 +267,16 @@ keyless() {
 	check DEV_MODE=yes API_KEYS=key_a=tenant_a
 	[ "$status" = 1 ]
 	[ "$output" = "zapstream: configuration error: DEV_MODE must be 0 or 1" ]
+}
+
+@test "zs-admin label names the database for make dev's banner, never a password" {
+	run "$ZS_BIN/zs-admin" label
+	[ "$status" = 0 ]
+	[ "$output" = "$DATABASE_PATH" ]
+	run env DATABASE_PATH= STORAGE_BACKEND=postgres \
+		DATABASE_URL=postgres://zs:s3cret@db.example.com:5432/inbox "$ZS_BIN/zs-admin" label
+	[ "$status" = 0 ]
+	[ "$output" = "postgres://zs@db.example.com:5432/inbox" ]
 }
 
 @test "zs-admin check exits 2 on no keys, the development key or the sample key" {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Deployment: the live stream under Apache CGI (bounded, resumed with
-# Last-Event-ID), and make install: the tree it makes runs by its systemd
+# Last-Event-ID), a supervisor's TERM to Apache with FastCGI, and make install: the tree it makes runs by its systemd
 # unit's own command lines. (The API files run against each server from
 # tests/run-all; this file covers what only a deployment has.)
 
@@ -48,6 +48,33 @@ setup_file() {
 	wait_for "$s" "$id"
 	kill -0 "$c"	# still open: it was not buffered until the end
 	kill "$c"
+	zs_stop
+}
+
+# group_left PGID: the processes of group PGID still running (not zombies).
+group_left() {
+	ps -o pid=,stat=,args= -g "$1" | awk '$2 !~ /^Z/'
+}
+
+@test "a TERM to the process group of deploy/apache/run fcgi (make dev-apache) stops Apache, multiwatch and every responder" {
+	ZS_SERVER=apache-fcgi ZS_NEW_GROUP=1 zs_start
+	pg=$ZS_LIGHTTPD_PID
+	[ "$(ps -o pgid= -p "$pg" | tr -d ' ')" = "$pg" ]
+	# every responder up and answering
+	for p in /inbox /stats /inbox/lease /hooks; do req_a GET "$p"; done
+	[ "$(group_left "$pg" | grep -c multiwatch)" = 9 ]
+	kill -TERM -- "-$pg"
+	for i in $(seq 1 150); do
+		[ -z "$(group_left "$pg")" ] && break
+		sleep 0.1
+	done
+	left=$(group_left "$pg")
+	[ -z "$left" ] || {
+		echo "still running 15 s after the TERM:"; echo "$left"
+		kill -KILL -- "-$pg"
+		false
+	}
+	wait "$pg" 2>/dev/null || :
 	zs_stop
 }
 

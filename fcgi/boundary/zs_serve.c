@@ -145,17 +145,26 @@ have_keys(struct zs_req *req)
 	return -1;
 }
 
-/* Takes a token from the key's bucket. Returns 0 or -1 after a 429. */
+/*
+ * Takes a token from the key's bucket. Returns 0 or -1 after a 429 whose
+ * message names the limit, when it refills and the setting, so that a
+ * client refused in a loop learns why without reading the headers.
+ */
 static int
 rate_limit(struct zs_req *req)
 {
+	char	 msg[192];
+
 	zs_ratelimit_take(req->key_index, zs_time_now_ms(), &req->rate);
 	if (req->rate.allowed)
 		return 0;
 	zs_metrics_limited(ZS_ML_KEY);
 	zs_reply_header(req, "Retry-After: %ld", req->rate.retry_after_s);
-	zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many requests for this "
-	    "API key; see Retry-After", NULL);
+	snprintf(msg, sizeof(msg), "this API key is over its limit of %ld "
+	    "requests a minute (RATE_LIMIT_PER_MINUTE): the next request is "
+	    "allowed in %ld s, all %ld in %ld s", req->rate.limit,
+	    req->rate.retry_after_s, req->rate.limit, req->rate.reset_s);
+	zs_reply_error(req, ZS_ERR_RATE_LIMITED, msg, NULL);
 	return -1;
 }
 

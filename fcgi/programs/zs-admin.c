@@ -1,6 +1,9 @@
 /*
  * zs-admin: the commands make runs around the responders.
  *   zs-admin check            validate the configuration and database dir
+ *   zs-admin label            print the database as the messages name it
+ *                             (a PostgreSQL URL without its password), for
+ *                             make dev's banner
  *   zs-admin migrate SQLDIR   create or upgrade the database
  *   zs-admin purge            remove what retention allows, now
  *   zs-admin copy-to-postgres copy the SQLite inbox (DATABASE_PATH) into
@@ -13,7 +16,8 @@
  *                             its URL
  *   zs-admin hook-rotate TENANT NAME
  *                             give a source a new URL; the old one stops
- * URLs are printed under PUBLIC_URL (default http://localhost:PORT).
+ * URLs are printed under PUBLIC_URL (default http://127.0.0.1:PORT, the
+ * address make dev serves on and make hooks prints).
  * Exit status 0 on success, 1 with one message on stderr otherwise; check
  * exits 2 when the keys are unsafe (see cmd_check).
  */
@@ -40,8 +44,8 @@ static zs_token_t	 tokens[ZS_SOURCES_MAX];
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: zs-admin check | migrate SQLDIR | purge | "
-	    "hooks | status | copy-to-postgres | search-rebuild\n"
+	fprintf(stderr, "usage: zs-admin check | label | migrate SQLDIR | "
+	    "purge | hooks | status | copy-to-postgres | search-rebuild\n"
 	    "       zs-admin hook-add NAME TENANT SCHEME [TOPIC] "
 	    "<secret-file\n       zs-admin hook-rotate TENANT NAME\n");
 	return 1;
@@ -56,7 +60,7 @@ print_source(size_t i)
 	size_t			 len;
 
 	if (base == NULL || *base == '\0') {
-		printf("%s\t%s\t%s\t%s\thttp://localhost:%d/hooks/%s\n",
+		printf("%s\t%s\t%s\t%s\thttp://127.0.0.1:%d/hooks/%s\n",
 		    src->name, src->tenant, zs_scheme_names[src->scheme],
 		    src->topic[0] ? src->topic : "-", cfg.port, tokens[i]);
 		return;
@@ -338,6 +342,10 @@ main(int argc, char *argv[])
 	zs_config_db_label(&cfg, label, sizeof(label));
 	if (strcmp(argv[1], "check") == 0 && argc == 2)
 		return cmd_check();
+	if (strcmp(argv[1], "label") == 0 && argc == 2) {
+		printf("%s\n", label);
+		return 0;
+	}
 	if (strcmp(argv[1], "copy-to-postgres") == 0 && argc == 2)
 		return zs_copy_inbox(&cfg) == 0 ? 0 : 1;
 	if (strcmp(argv[1], "migrate") == 0 && argc == 3) {

@@ -218,6 +218,7 @@ store_delivery(struct zs_req *req, int s)
 	struct zs_inserted	 ins;
 	struct labels		 lb;
 	struct zs_rate		 rate;
+	char			 msg[192];
 	const char		*json;
 	size_t			 len;
 	unsigned int		 hlen;
@@ -234,8 +235,11 @@ store_delivery(struct zs_req *req, int s)
 	if (!rate.allowed) {
 		zs_metrics_limited(ZS_ML_SOURCE);
 		zs_reply_header(req, "Retry-After: %ld", rate.retry_after_s);
-		zs_reply_error(req, ZS_ERR_RATE_LIMITED, "too many deliveries "
-		    "for this source; see Retry-After", NULL);
+		snprintf(msg, sizeof(msg), "this source is over its limit of "
+		    "%ld deliveries a minute (WEBHOOK_RATE_LIMIT_PER_MINUTE): "
+		    "the next delivery is allowed in %ld s, all %ld in %ld s",
+		    rate.limit, rate.retry_after_s, rate.limit, rate.reset_s);
+		zs_reply_error(req, ZS_ERR_RATE_LIMITED, msg, NULL);
 		rejected(req, s, "rate_limited");
 		return;
 	}

@@ -101,7 +101,7 @@ count() {
 	done
 	run "$ZS_BIN/zs-admin" hooks
 	[ "$status" = 0 ]
-	grep -qP "^github\ttenant_a\tgithub\tengineering\thttp://localhost:\d+/hooks/$TOK_github$" <<<"$output"
+	grep -qP "^github\ttenant_a\tgithub\tengineering\thttp://127.0.0.1:\d+/hooks/$TOK_github$" <<<"$output"
 	PUBLIC_URL=https://hooks.example.com/ run "$ZS_BIN/zs-admin" hooks
 	grep -qF "https://hooks.example.com/hooks/$TOK_shop" <<<"$output"
 	[ "$(zs_sql 'SELECT count(*) FROM webhook_tokens')" = 5 ]
@@ -512,6 +512,7 @@ rejections() {
 	github '{"action":"c"}' rl rl-3
 	expect_error 429 RATE_LIMITED
 	[ "$(header retry-after)" -ge 1 ]
+	[[ "$(jq -r .error.message <<<"$body")" =~ ^"this source is over its limit of 2 deliveries a minute (WEBHOOK_RATE_LIMIT_PER_MINUTE): the next delivery is allowed in "[0-9]+" s, all 2 in "[0-9]+" s"$ ]]
 	# another source has its own budget
 	req_a GET /hooks
 	TOK_shop=$(jq -r '.sources[] | select(.name == "shop") | .path' <<<"$body" | sed 's|^/hooks/||')

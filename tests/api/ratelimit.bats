@@ -35,6 +35,11 @@ burst() {
 	req GET /inbox -H "X-API-Key: key_a"
 	expect_error 429 RATE_LIMITED
 	[ "$(header retry-after)" -ge 1 ]
+	# the message names the limit, when it refills and the setting
+	retry=$(header retry-after)
+	full=$(header ratelimit | sed 's/.*;t=//')
+	want="this API key is over its limit of 10 requests a minute (RATE_LIMIT_PER_MINUTE): the next request is allowed in $retry s, all 10 in $full s"
+	[ "$(jq -r .error.message <<<"$body")" = "$want" ] || { echo "$body"; false; }
 	[ "$(header ratelimit-policy)" = '"default";q=10;w=60' ]
 	[[ "$(header ratelimit)" =~ ^\"default\"\;r=0\;t=[0-9]+$ ]]
 }

@@ -121,7 +121,7 @@ busy_metrics() {
 		grep -q 'run make db-init' "$ZS_LOG"
 	fi
 	# as the responders' user, so that the database is theirs (under CGI)
-	DATABASE_PATH=$BATS_TEST_TMPDIR/later.db zs_as_server_user "$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql"
+	DATABASE_PATH=$BATS_TEST_TMPDIR/later.db zs_as_server_user "$ZS_SERVE_BIN/zs-admin" migrate "$ZS_SERVE_ROOT/sql"
 	post_event '{"payload":{}}'
 	[ "$status_code" = 201 ]
 	req GET /health

@@ -17,7 +17,14 @@
 #                postgres user) and postgresql-15. ZS_DATABASE_URL makes
 #                zs_start use that database instead (a second node)
 #
+# Under Apache the server user must read www/, and under CGI also sql/ and
+# the programs: when the checkout or ZS_BIN is not readable by it (a clone
+# in a 0700 directory, such as root's home or a mktemp -d one), zs_start
+# serves a world-readable copy of them instead (zs_readable_tree).
+#
 # After zs_start: ZS_URL, ZS_DIR (database, sockets, log), ZS_LOG,
+# ZS_SERVE_ROOT and ZS_SERVE_BIN (what the server runs from: the checkout
+# and ZS_BIN, or their readable copy),
 # ZS_LIGHTTPD_PID (the server's main process, whichever server it is),
 # and with postgres DATABASE_URL. zs_sql SQL runs SQL on the store of the
 # last zs_start, whichever it is.
@@ -48,6 +55,7 @@ zs_start() {
 			zs_pg_database || return 1
 		fi
 	fi
+	zs_readable_tree || return 1
 	if [ -z "${ZS_NO_MIGRATE:-}" ]; then
 		"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null || return 1
 	fi
@@ -82,19 +90,55 @@ zs_exec_lighttpd() {
 			{ eval "exec $fd>&-"; } 2>/dev/null || :
 		fi
 	done
-	export ZS_ROOT ZS_BIN ZS_RUN=$ZS_DIR/run ZS_BIND=127.0.0.1 PORT=$1 \
+	export ZS_ROOT=$ZS_SERVE_ROOT ZS_BIN=$ZS_SERVE_BIN \
+		ZS_RUN=$ZS_DIR/run ZS_BIND=127.0.0.1 PORT=$1 \
 		ZS_PROCS=${ZS_PROCS:-2} \
 		ZS_MAX_REQUEST_KB=$((MAX_PAYLOAD_BYTES / 1024 + 64)) ZS_APACHE_USER
+	# ZS_NEW_GROUP=1: the server leads a process group of its own (as
+	# make dev-apache under a supervisor), which a test may signal whole;
+	# setsid(1) execs in place here, so the pid stays ZS_LIGHTTPD_PID
+	local group=
+	[ -z "${ZS_NEW_GROUP:-}" ] || group=setsid
 	case $ZS_SERVER in
 	lighttpd)
-		exec lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1 ;;
+		exec $group lighttpd -D -f "$ZS_ROOT/lighttpd.conf" </dev/null >>"$ZS_LOG" 2>&1 ;;
 	apache-fcgi|apache-cgi)
-		exec "$ZS_ROOT/deploy/apache/run" "${ZS_SERVER#apache-}" \
+		exec $group "$ZS_ROOT/deploy/apache/run" "${ZS_SERVER#apache-}" \
 			</dev/null >>"$ZS_LOG" 2>&1 ;;
 	*)
 		echo "ZS_SERVER must be lighttpd, apache-fcgi or apache-cgi" >>"$ZS_LOG"
 		exit 2 ;;
 	esac
+}
+
+# zs_readable_tree: sets ZS_SERVE_ROOT and ZS_SERVE_BIN to the checkout
+# and ZS_BIN when the server user (ZS_APACHE_USER) can read what it needs
+# of them, or under lighttpd (which does not change user); otherwise to a
+# copy of www/, sql/, deploy/, lighttpd.conf and the programs in a
+# world-readable directory under /tmp, made once per bats file (or shell)
+# and removed by zs_stop_all.
+zs_readable_tree() {
+	local state dir
+	ZS_SERVE_ROOT=$ZS_ROOT ZS_SERVE_BIN=$ZS_BIN
+	export ZS_SERVE_ROOT ZS_SERVE_BIN
+	[ "$ZS_SERVER" = lighttpd ] && return 0
+	[ "$(id -u)" = 0 ] || return 0
+	setpriv --reuid="$ZS_APACHE_USER" --regid="$ZS_APACHE_USER" \
+		--clear-groups -- test -r "$ZS_ROOT/www/index.html" -a \
+		-r "$ZS_ROOT/sql/schema.sql" -a -x "$ZS_BIN/zs-admin" && return 0
+	state=$(zs_registry).tree
+	if [ -f "$state" ] && read -r dir <"$state" && [ -d "$dir" ]; then
+		ZS_SERVE_ROOT=$dir ZS_SERVE_BIN=$dir/bin
+		return 0
+	fi
+	dir=$(mktemp -d /tmp/zs-tree.XXXXXX) || return 1
+	mkdir "$dir/bin"
+	cp -R "$ZS_ROOT/www" "$ZS_ROOT/sql" "$ZS_ROOT/deploy" \
+		"$ZS_ROOT/lighttpd.conf" "$dir/" &&
+	cp "$ZS_BIN"/zs-* "$dir/bin/" &&
+	chmod -R a+rX "$dir" || { rm -rf "$dir"; return 1; }
+	echo "$dir" >"$state"
+	ZS_SERVE_ROOT=$dir ZS_SERVE_BIN=$dir/bin
 }
 
 # zs_server_owns_database: Apache's workers run as ZS_APACHE_USER, not
@@ -185,6 +229,9 @@ zs_stop_all() {
 			zs_stop_one "$pid" "$dir"
 		done <"$reg"
 		rm -f "$reg"
+	fi
+	if [ -f "$reg.tree" ]; then
+		rm -rf "$(cat "$reg.tree")" "$reg.tree"
 	fi
 	zs_pg_stop
 }
