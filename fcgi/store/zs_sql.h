@@ -64,7 +64,7 @@ enum zs_sql {
 	SQL_SEARCH_ALL_ASC,
 	SQL_SEARCH_ALL_DESC,
 	/* The search rows a driver keeps itself (zs_driver.search_rows):
-	 * an event's, after its insert: 1 id */
+	 * an event's, right after its insert: 1 its payload */
 	SQL_SEARCH_ADD,
 	SQL_SEARCH_DROP,	/* an event's, before its delete: 1 tenant,
 				   2 id */

@@ -182,7 +182,8 @@ insert_one(const struct zs_new_event *ev, int64_t now, struct ulid_run *u,
 		return rc;
 	if (search_rows()) {
 		zs_db->reset(SQL_SEARCH_ADD);
-		zs_db_str(SQL_SEARCH_ADD, 1, out->id);
+		zs_db->bind_text(SQL_SEARCH_ADD, 1, ev->payload,
+		    ev->payload_len);
 		if ((rc = zs_db_run(SQL_SEARCH_ADD)) != ZS_STORE_OK)
 			return rc;
 	}

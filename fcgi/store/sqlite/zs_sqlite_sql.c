@@ -30,8 +30,11 @@ const char *const zs_sqlite_sql[SQL__MAX] = {
 	 * tables out of triggers.
 	 */
 	ZS_SQL_SEARCHES(SEARCH),
+	/* Right after the event's insert: its rowid (the triggers' inserts
+	 * do not move last_insert_rowid) and its payload, bound again
+	 * rather than looked up by id, which cost more than the words. */
 	[SQL_SEARCH_ADD] = "INSERT INTO events_fts (rowid, body) "
-	    "SELECT seq, payload FROM events WHERE id = ?1",
+	    "VALUES (last_insert_rowid(), ?1)",
 	[SQL_SEARCH_DROP] = "INSERT INTO events_fts (events_fts, rowid, "
 	    "body) SELECT 'delete', seq, payload FROM events WHERE "
 	    "tenant = ?1 AND id = ?2 AND " INDEXED,
