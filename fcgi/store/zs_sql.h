@@ -63,15 +63,17 @@ enum zs_sql {
 	SQL_SEARCH_DEAD_DESC,
 	SQL_SEARCH_ALL_ASC,
 	SQL_SEARCH_ALL_DESC,
-	/* The search rows a driver keeps itself (zs_driver.search_rows):
-	 * an event's, right after its insert: 1 its payload */
-	SQL_SEARCH_ADD,
+	/* The search rows a driver keeps itself (zs_driver.search_rows),
+	 * written in batches (sql/migrations/007_search.sql): */
+	SQL_SEARCH_BACKLOG,	/* events stored since the last batch */
+	SQL_SEARCH_ADD,		/* the next 1 events' */
+	SQL_SEARCH_MARK,	/* ... and where they end: 1 as ADD's */
 	SQL_SEARCH_DROP,	/* an event's, before its delete: 1 tenant,
 				   2 id */
 	SQL_SEARCH_PURGE,	/* a purge step's, before it: as
 				   SQL_PURGE_EVENTS */
-	SQL_SEARCH_CLEAR,	/* all of them (zs-admin search-rebuild) */
-	SQL_SEARCH_FILL,	/* every stored event's */
+	SQL_SEARCH_CLEAR,	/* all of them (zs-admin search-rebuild) ... */
+	SQL_SEARCH_RESET,	/* ... and the batches start at the first */
 	SQL_ACK_GET,		/* 1 tenant, 2 id: acked_at, lease_id,
 				   visible_at */
 	SQL_ACK_SET,		/* 1 tenant, 2 id, 3 now */

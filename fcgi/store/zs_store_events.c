@@ -135,15 +135,75 @@ next_id(struct ulid_run *u, int64_t now, char id[ZS_EVENT_ID_LEN + 1])
 }
 
 /*
- * 1 when the store writes the search rows itself: the driver keeps none
- * of its own (SQLite), and SEARCH_INDEX is on.
+ * The words of q= where the store writes them (SQLite; PostgreSQL keeps
+ * its index itself): in batches, since FTS5 writes a segment per
+ * transaction (sql/migrations/007_search.sql). A writer adds a batch
+ * once SEARCH_BATCH events wait; a search first adds all that wait, so
+ * it misses none.
  */
+#define SEARCH_BATCH	256	/* events waiting before a writer adds them */
+#define SEARCH_CHUNK	4096	/* events added in one transaction at most */
+
+/* 1 when the store writes the search rows: the driver keeps none of its
+ * own, and SEARCH_INDEX is on. */
 static int
 search_rows(void)
 {
 	const struct zs_config	*cfg = zs_db_cfg();
 
 	return zs_db->search_rows && cfg != NULL && cfg->search_index;
+}
+
+/* Adds the words of the next n waiting events, in the open transaction;
+ * *added (when not NULL) how many. */
+static enum zs_store_rc
+search_add(int64_t n, long *added)
+{
+	enum zs_store_rc	 rc;
+
+	zs_db->reset(SQL_SEARCH_ADD);
+	zs_db->bind_int(SQL_SEARCH_ADD, 1, n);
+	if ((rc = zs_db_run(SQL_SEARCH_ADD)) != ZS_STORE_OK)
+		return rc;
+	if (added != NULL)
+		*added = zs_db->changes(SQL_SEARCH_ADD);
+	zs_db->reset(SQL_SEARCH_MARK);
+	zs_db->bind_int(SQL_SEARCH_MARK, 1, n);
+	return zs_db_run(SQL_SEARCH_MARK);
+}
+
+/* In a writer's open transaction: a batch, once SEARCH_BATCH wait. */
+static enum zs_store_rc
+search_batch(void)
+{
+	enum zs_store_rc	 rc;
+	int64_t			 waiting;
+
+	if (!search_rows())
+		return ZS_STORE_OK;
+	if ((rc = zs_db_one_int(SQL_SEARCH_BACKLOG, &waiting)) != ZS_STORE_OK)
+		return rc;
+	return waiting >= SEARCH_BATCH ? search_add(SEARCH_CHUNK, NULL) :
+	    ZS_STORE_OK;
+}
+
+/* Before a search: every waiting event's words, SEARCH_CHUNK a
+ * transaction, so that writers wait for one chunk at most. */
+static enum zs_store_rc
+search_catch_up(void)
+{
+	enum zs_store_rc	 rc;
+	int64_t			 waiting;
+
+	for (;;) {
+		if ((rc = zs_db_one_int(SQL_SEARCH_BACKLOG, &waiting)) !=
+		    ZS_STORE_OK || waiting <= 0)
+			return rc;
+		if ((rc = zs_db_begin()) != ZS_STORE_OK ||
+		    (rc = zs_db_end(search_add(SEARCH_CHUNK, NULL))) !=
+		    ZS_STORE_OK)
+			return rc;
+	}
 }
 
 /*
@@ -178,17 +238,9 @@ insert_one(const struct zs_new_event *ev, int64_t now, struct ulid_run *u,
 	zs_db_str(SQL_EVENT_INSERT, 5, ev->type);
 	zs_db_str(SQL_EVENT_INSERT, 6, ev->topic);
 	zs_db->bind_text(SQL_EVENT_INSERT, 7, ev->payload, ev->payload_len);
-	if ((rc = zs_db_run(SQL_EVENT_INSERT)) != ZS_STORE_OK)
+	if ((rc = zs_db_run(SQL_EVENT_INSERT)) != ZS_STORE_OK ||
+	    ev->idem_key == NULL)
 		return rc;
-	if (search_rows()) {
-		zs_db->reset(SQL_SEARCH_ADD);
-		zs_db->bind_text(SQL_SEARCH_ADD, 1, ev->payload,
-		    ev->payload_len);
-		if ((rc = zs_db_run(SQL_SEARCH_ADD)) != ZS_STORE_OK)
-			return rc;
-	}
-	if (ev->idem_key == NULL)
-		return ZS_STORE_OK;
 
 	zs_db->reset(SQL_IDEM_PUT);
 	zs_db_str(SQL_IDEM_PUT, 1, ev->tenant);
@@ -224,7 +276,9 @@ zs_store_insert_batch(const struct zs_new_event *const *evs,
 			goto fail;
 		}
 	}
-	if ((rc = zs_db_end(ulid_write(&u))) != ZS_STORE_OK)
+	if ((rc = ulid_write(&u)) == ZS_STORE_OK)
+		rc = search_batch();
+	if ((rc = zs_db_end(rc)) != ZS_STORE_OK)
 		goto fail;
 	for (i = 0; i < n; i++)
 		if (rcs[i] == ZS_STORE_OK && !outs[i].replayed)
@@ -272,7 +326,9 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 
 	*more = 0;
 	*last_seq = -1;
-	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
+	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK ||
+	    (p->q[0] && search_rows() && (rc = search_catch_up()) !=
+	    ZS_STORE_OK))
 		return rc;
 	s = p->q[0] ? search[p->status][p->order] :
 	    which[p->status][p->order];
@@ -479,10 +535,9 @@ zs_store_search_rebuild(long *n)
 	if ((rc = zs_db_begin()) != ZS_STORE_OK)
 		return rc;
 	zs_db->reset(SQL_SEARCH_CLEAR);
-	if ((rc = zs_db_run(SQL_SEARCH_CLEAR)) == ZS_STORE_OK) {
-		zs_db->reset(SQL_SEARCH_FILL);
-		if ((rc = zs_db_run(SQL_SEARCH_FILL)) == ZS_STORE_OK)
-			*n = zs_db->changes(SQL_SEARCH_FILL);
-	}
+	zs_db->reset(SQL_SEARCH_RESET);
+	if ((rc = zs_db_run(SQL_SEARCH_CLEAR)) == ZS_STORE_OK &&
+	    (rc = zs_db_run(SQL_SEARCH_RESET)) == ZS_STORE_OK)
+		rc = search_add(INT64_MAX, n);
 	return zs_db_end(rc);
 }

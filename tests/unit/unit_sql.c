@@ -30,7 +30,7 @@ pg_params(const char *sql)
 static int
 search_row_sql(int i)
 {
-	return i >= SQL_SEARCH_ADD && i <= SQL_SEARCH_FILL;
+	return i >= SQL_SEARCH_BACKLOG && i <= SQL_SEARCH_RESET;
 }
 
 /*

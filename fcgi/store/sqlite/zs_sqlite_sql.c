@@ -30,11 +30,19 @@ const char *const zs_sqlite_sql[SQL__MAX] = {
 	 * tables out of triggers.
 	 */
 	ZS_SQL_SEARCHES(SEARCH),
-	/* Right after the event's insert: its rowid (the triggers' inserts
-	 * do not move last_insert_rowid) and its payload, bound again
-	 * rather than looked up by id, which cost more than the words. */
+	/* Batches: the events after search_state.upto, by seq. */
+	[SQL_SEARCH_BACKLOG] = "SELECT coalesce((SELECT seq FROM "
+	    "sqlite_sequence WHERE name = 'events'), 0) - upto "
+	    "FROM search_state",
 	[SQL_SEARCH_ADD] = "INSERT INTO events_fts (rowid, body) "
-	    "VALUES (last_insert_rowid(), ?1)",
+	    "SELECT seq, payload FROM events WHERE seq > "
+	    "(SELECT upto FROM search_state) ORDER BY seq LIMIT ?1",
+	/* The last one ADD took; past the newest when none was left (the
+	 * rest were deleted before their words were written). */
+	[SQL_SEARCH_MARK] = "UPDATE search_state SET upto = coalesce("
+	    "(SELECT max(seq) FROM (SELECT seq FROM events WHERE seq > upto "
+	    "ORDER BY seq LIMIT ?1)), (SELECT seq FROM sqlite_sequence "
+	    "WHERE name = 'events'), upto)",
 	[SQL_SEARCH_DROP] = "INSERT INTO events_fts (events_fts, rowid, "
 	    "body) SELECT 'delete', seq, payload FROM events WHERE "
 	    "tenant = ?1 AND id = ?2 AND " INDEXED,
@@ -43,8 +51,7 @@ const char *const zs_sqlite_sql[SQL__MAX] = {
 	    ZS_SQL_PURGED ") AND " INDEXED,
 	[SQL_SEARCH_CLEAR] =
 	    "INSERT INTO events_fts (events_fts) VALUES ('delete-all')",
-	[SQL_SEARCH_FILL] = "INSERT INTO events_fts (rowid, body) "
-	    "SELECT seq, payload FROM events",
+	[SQL_SEARCH_RESET] = "UPDATE search_state SET upto = 0",
 
 	/*
 	 * One writer at a time, and no row locks: a write transaction
