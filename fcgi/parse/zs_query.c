@@ -1,5 +1,4 @@
 /* zs_query: query-string parsing. See zs_query.h. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 #include "parse/zs_cursor.h"
 #include "parse/zs_event.h"
 #include "parse/zs_query.h"
+#include "parse/zs_search.h"
 #include "parse/zs_text.h"
 #include "util/zs_time.h"
 
@@ -192,19 +192,12 @@ parse_time(const char *name, char *value, size_t vlen, int64_t *ms,
 	return 0;
 }
 
-/*
- * Parses q= into its words, as both search indexes see a payload: runs
- * of letters and digits (any byte from 0x80 counts as a letter, so UTF-8
- * words stay whole), split at ASCII punctuation and spaces, lower case
- * (ASCII), joined by one space. 0, or -1 with err set.
- */
+/* Parses q= into p->q (zs_search.h). 0, or -1 with err set. */
 static int
 parse_search(char *out, const char *v, size_t len, struct zs_query_error *err)
 {
 	enum zs_text_rc	 rc;
-	size_t		 i, n = 0;
-	int		 words = 0, in_word = 0;
-	unsigned char	 c;
+	int		 n;
 
 	if (len > ZS_SEARCH_BYTES) {
 		set_err(err, "q", "must be at most 256 bytes");
@@ -214,28 +207,35 @@ parse_search(char *out, const char *v, size_t len, struct zs_query_error *err)
 		set_err(err, "q", zs_text_strerror(rc));
 		return -1;
 	}
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)v[i];
-		if (c < 0x80 && !isalnum(c)) {
-			in_word = 0;
-			continue;
-		}
-		if (!in_word) {
-			if (++words > ZS_SEARCH_WORDS) {
-				set_err(err, "q", "must have at most 8 words");
-				return -1;
-			}
-			if (n > 0)
-				out[n++] = ' ';
-			in_word = 1;
-		}
-		out[n++] = (char)tolower(c);
+	if ((n = zs_search_words(out, ZS_SEARCH_BYTES + 1, v, len,
+	    ZS_SEARCH_WORDS)) > ZS_SEARCH_WORDS) {
+		set_err(err, "q", "must have at most 8 words");
+		return -1;
 	}
-	out[n] = '\0';
-	if (words == 0) {
+	if (n == 0) {
 		set_err(err, "q", "must contain a letter or a digit");
 		return -1;
 	}
+	return 0;
+}
+
+/* Parses payload.<path>=<value> into the next of p->payload. */
+static int
+parse_payload(struct zs_list_params *p, const char *name, const char *v,
+    size_t len, struct zs_query_error *err)
+{
+	const char	*why;
+
+	if (p->npayload == ZS_PAYLOAD_FILTERS) {
+		set_err(err, name, "at most 3 payload filters may be given");
+		return -1;
+	}
+	if (zs_search_payload(&p->payload[p->npayload], p->hint,
+	    sizeof(p->hint), name + strlen("payload."), v, len, &why) == -1) {
+		set_err(err, name, why);
+		return -1;
+	}
+	p->npayload++;
 	return 0;
 }
 
@@ -268,6 +268,11 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 	p->until_ms = -1;
 	p->after_seq = -1;
 	while ((rc = zs_query_next(qs, &pos, name, value, &vlen, err)) == 1) {
+		if (strncmp(name, "payload.", strlen("payload.")) == 0) {
+			if (parse_payload(p, name, value, vlen, err) == -1)
+				return -1;
+			continue;
+		}
 		for (i = 0; i < LP__MAX; i++)
 			if (strcmp(name, list_param_names[i]) == 0)
 				break;

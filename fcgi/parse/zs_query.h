@@ -11,7 +11,8 @@
 #include "store/zs_store.h"
 #include "util/zs_seal.h"
 
-#define ZS_QUERY_NAME_MAX	 32	/* bytes in a parameter name */
+#define ZS_QUERY_NAME_MAX	 136	/* bytes in a parameter name ("payload." and
+				   a path of 128) */
 #define ZS_QUERY_VALUE_MAX	 1024	/* bytes in a decoded value */
 
 /* Why a query string was refused: becomes one 400 detail. */

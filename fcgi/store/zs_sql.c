@@ -14,9 +14,6 @@
 #define OPEN ZS_SQL_OPEN
 #define DEAD ZS_SQL_DEAD()
 #define FILTER ZS_SQL_FILTER
-#define LIST(status, cmp, order) \
-	"SELECT " EVENT_COLS " FROM events WHERE " \
-	ZS_SQL_LIST_TERMS(status, cmp) " ORDER BY seq " order " LIMIT ?7"
 #define CHANGES_SELECT \
 	"SELECT c.seq, c.kind, c.tenant, c.event_id, c.at, c.source, " \
 	"c.type, c.topic, e.created_at, e.payload, c.until_at, " \
@@ -47,16 +44,6 @@ const char *const zs_sql_common[SQL__MAX] = {
 	"payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQL_EVENT_GET] =
 	"SELECT " EVENT_COLS " FROM events WHERE tenant = ?1 AND id = ?2",
-	[SQL_LIST_PENDING_ASC] = LIST(ZS_SQL_PENDING("15"), ">", "ASC"),
-	[SQL_LIST_PENDING_DESC] = LIST(ZS_SQL_PENDING("15"), "<", "DESC"),
-	[SQL_LIST_LEASED_ASC] = LIST(ZS_SQL_LEASED("15"), ">", "ASC"),
-	[SQL_LIST_LEASED_DESC] = LIST(ZS_SQL_LEASED("15"), "<", "DESC"),
-	[SQL_LIST_ACKED_ASC] = LIST(ZS_SQL_ACKED("15"), ">", "ASC"),
-	[SQL_LIST_ACKED_DESC] = LIST(ZS_SQL_ACKED("15"), "<", "DESC"),
-	[SQL_LIST_DEAD_ASC] = LIST(ZS_SQL_DEAD("15"), ">", "ASC"),
-	[SQL_LIST_DEAD_DESC] = LIST(ZS_SQL_DEAD("15"), "<", "DESC"),
-	[SQL_LIST_ALL_ASC] = LIST(ZS_SQL_ANY("15"), ">", "ASC"),
-	[SQL_LIST_ALL_DESC] = LIST(ZS_SQL_ANY("15"), "<", "DESC"),
 	[SQL_ACK_GET] =
 	"SELECT acked_at, lease_id, visible_at FROM events "
 	"WHERE tenant = ?1 AND id = ?2",

@@ -37,10 +37,8 @@ enum zs_sql {
 	SQL_EVENT_INSERT,	/* 1 id, 2 tenant, 3 created_at, 4 source,
 				   5 type, 6 topic, 7 payload */
 	SQL_EVENT_GET,		/* 1 tenant, 2 id: ZS_SQL_EVENT_COLS */
-	/* 1 tenant, 2 cursor seq, 3 since, 4 topic, 5 type, 6 source,
-	 * 7 limit, 8-13 the prefixes of topic, type and source, each
-	 * followed by its length, 14 until, 15 now (the lease states
-	 * only): ZS_SQL_EVENT_COLS */
+	/* GET /inbox, with the parameters of zs_sql_list.h:
+	 * ZS_SQL_EVENT_COLS */
 	SQL_LIST_PENDING_ASC,
 	SQL_LIST_PENDING_DESC,
 	SQL_LIST_LEASED_ASC,
@@ -51,8 +49,7 @@ enum zs_sql {
 	SQL_LIST_DEAD_DESC,
 	SQL_LIST_ALL_ASC,
 	SQL_LIST_ALL_DESC,
-	/* The same with 15 the search words (q=) and 16 now: see
-	 * zs_sql_list.h */
+	/* The same with the search words (q=): zs_sql_list.h */
 	SQL_SEARCH_PENDING_ASC,
 	SQL_SEARCH_PENDING_DESC,
 	SQL_SEARCH_LEASED_ASC,

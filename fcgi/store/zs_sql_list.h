@@ -1,14 +1,15 @@
 /*
- * zs_sql_list: the WHERE terms of GET /inbox, written once for the plain
- * list (zs_sql.c, both dialects) and each dialect's search, which adds
- * its own full-text match (q=) to them.
+ * zs_sql_list: the statements of GET /inbox, written once for both
+ * dialects; each dialect gives the two terms it writes its own way, a
+ * payload filter (PAYLOAD) and, in a search, the full-text match.
  *
  * ?1 tenant, ?2 cursor seq, ?3 since, ?4-?6 exact topic, type, source,
  * ?7 limit, ?8-?13 their prefixes, each followed by its length in code
- * points, ?14 until; then, in a list, ?15 now (used by the lease states
- * only); in a search, ?15 the search words and ?16 now. PostgreSQL
- * needs every parameter up to the last one used, so the one that only
- * some states use comes last.
+ * points, ?14 until, ?15-?26 three payload filters of four each (path,
+ * value as text, as a number, as a keyword: ZS_SQL_PAYLOAD_AT); then, in
+ * a list, ?27 now (used by the lease states only); in a search, ?27 the
+ * search words and ?28 now. PostgreSQL needs every parameter up to the
+ * last one used, so the one that only some states use comes last.
  */
 #ifndef ZS_SQL_LIST_H
 #define ZS_SQL_LIST_H
@@ -29,26 +30,52 @@
  * (substr counts code points in SQLite and PostgreSQL alike). */
 #define ZS_SQL_PREFIX(c, p, k) \
 	"(substr(" c ", 1, ?" k ") = ?" p " OR ?" p " IS NULL)"
-/* Every term of a list of status, after (">") or before ("<") ?2. */
-#define ZS_SQL_LIST_TERMS(status, cmp) \
+/* The first parameter of payload filter k (0-2). */
+#define ZS_SQL_PAYLOAD_AT(k) (15 + 4 * (k))
+
+/* Every term of a list of status, after (">") or before ("<") ?2, with
+ * the dialect's PAYLOAD(path, text, number, keyword). */
+#define ZS_SQL_LIST_TERMS(PAYLOAD, status, cmp) \
 	"tenant = ?1 AND " status " AND seq " cmp " ?2 AND created_at > ?3 " \
 	"AND " ZS_SQL_FILTER("topic", "4") " AND " ZS_SQL_FILTER("type", "5") \
 	" AND " ZS_SQL_FILTER("source", "6") " AND " \
 	ZS_SQL_PREFIX("topic", "8", "9") " AND " \
 	ZS_SQL_PREFIX("type", "10", "11") " AND " \
-	ZS_SQL_PREFIX("source", "12", "13") " AND created_at < ?14"
+	ZS_SQL_PREFIX("source", "12", "13") " AND created_at < ?14 AND " \
+	PAYLOAD("15", "16", "17", "18") " AND " \
+	PAYLOAD("19", "20", "21", "22") " AND " \
+	PAYLOAD("23", "24", "25", "26")
+
+/* A list: by seq, in order. */
+#define ZS_SQL_LIST(PAYLOAD, status, cmp, order) \
+	"SELECT " ZS_SQL_EVENT_COLS " FROM events WHERE " \
+	ZS_SQL_LIST_TERMS(PAYLOAD, status, cmp) " ORDER BY seq " order \
+	" LIMIT ?7"
+
+/* A dialect's ten list statements, from LIST(status, cmp, order). */
+#define ZS_SQL_LISTS(LIST) \
+	[SQL_LIST_PENDING_ASC] = LIST(ZS_SQL_PENDING("27"), ">", "ASC"), \
+	[SQL_LIST_PENDING_DESC] = LIST(ZS_SQL_PENDING("27"), "<", "DESC"), \
+	[SQL_LIST_LEASED_ASC] = LIST(ZS_SQL_LEASED("27"), ">", "ASC"), \
+	[SQL_LIST_LEASED_DESC] = LIST(ZS_SQL_LEASED("27"), "<", "DESC"), \
+	[SQL_LIST_ACKED_ASC] = LIST(ZS_SQL_ACKED("27"), ">", "ASC"), \
+	[SQL_LIST_ACKED_DESC] = LIST(ZS_SQL_ACKED("27"), "<", "DESC"), \
+	[SQL_LIST_DEAD_ASC] = LIST(ZS_SQL_DEAD("27"), ">", "ASC"), \
+	[SQL_LIST_DEAD_DESC] = LIST(ZS_SQL_DEAD("27"), "<", "DESC"), \
+	[SQL_LIST_ALL_ASC] = LIST(ZS_SQL_ANY("27"), ">", "ASC"), \
+	[SQL_LIST_ALL_DESC] = LIST(ZS_SQL_ANY("27"), "<", "DESC")
 
 /* A dialect's ten search statements, from SEARCH(status, cmp, order). */
 #define ZS_SQL_SEARCHES(SEARCH) \
-	[SQL_SEARCH_PENDING_ASC] = SEARCH(ZS_SQL_PENDING("16"), ">", "ASC"), \
-	[SQL_SEARCH_PENDING_DESC] = SEARCH(ZS_SQL_PENDING("16"), "<", "DESC"), \
-	[SQL_SEARCH_LEASED_ASC] = SEARCH(ZS_SQL_LEASED("16"), ">", "ASC"), \
-	[SQL_SEARCH_LEASED_DESC] = SEARCH(ZS_SQL_LEASED("16"), "<", "DESC"), \
-	[SQL_SEARCH_ACKED_ASC] = SEARCH(ZS_SQL_ACKED("16"), ">", "ASC"), \
-	[SQL_SEARCH_ACKED_DESC] = SEARCH(ZS_SQL_ACKED("16"), "<", "DESC"), \
-	[SQL_SEARCH_DEAD_ASC] = SEARCH(ZS_SQL_DEAD("16"), ">", "ASC"), \
-	[SQL_SEARCH_DEAD_DESC] = SEARCH(ZS_SQL_DEAD("16"), "<", "DESC"), \
-	[SQL_SEARCH_ALL_ASC] = SEARCH(ZS_SQL_ANY("16"), ">", "ASC"), \
-	[SQL_SEARCH_ALL_DESC] = SEARCH(ZS_SQL_ANY("16"), "<", "DESC")
+	[SQL_SEARCH_PENDING_ASC] = SEARCH(ZS_SQL_PENDING("28"), ">", "ASC"), \
+	[SQL_SEARCH_PENDING_DESC] = SEARCH(ZS_SQL_PENDING("28"), "<", "DESC"), \
+	[SQL_SEARCH_LEASED_ASC] = SEARCH(ZS_SQL_LEASED("28"), ">", "ASC"), \
+	[SQL_SEARCH_LEASED_DESC] = SEARCH(ZS_SQL_LEASED("28"), "<", "DESC"), \
+	[SQL_SEARCH_ACKED_ASC] = SEARCH(ZS_SQL_ACKED("28"), ">", "ASC"), \
+	[SQL_SEARCH_ACKED_DESC] = SEARCH(ZS_SQL_ACKED("28"), "<", "DESC"), \
+	[SQL_SEARCH_DEAD_ASC] = SEARCH(ZS_SQL_DEAD("28"), ">", "ASC"), \
+	[SQL_SEARCH_DEAD_DESC] = SEARCH(ZS_SQL_DEAD("28"), "<", "DESC"), \
+	[SQL_SEARCH_ALL_ASC] = SEARCH(ZS_SQL_ANY("28"), ">", "ASC"), \
+	[SQL_SEARCH_ALL_DESC] = SEARCH(ZS_SQL_ANY("28"), "<", "DESC")
 
 #endif

@@ -85,6 +85,22 @@ struct zs_filter {
 #define ZS_SEARCH_BYTES	256
 #define ZS_SEARCH_WORDS	8
 
+/* payload.<path>=<value> of GET /inbox (zs_query.c). */
+#define ZS_PAYLOAD_FILTERS	3
+#define ZS_PAYLOAD_PATH_BYTES	128
+#define ZS_PAYLOAD_DEPTH	8
+#define ZS_PAYLOAD_VALUE_BYTES	1024
+struct zs_payload_filter {
+	char		 path[ZS_PAYLOAD_PATH_BYTES + 1];
+					/* member names ([A-Za-z0-9_-]) joined
+					   by '.' */
+	char		 value[ZS_PAYLOAD_VALUE_BYTES + 1];
+	size_t		 value_len;	/* UTF-8, no control characters */
+	int		 number;	/* 1: the value is a JSON number,
+					   which matches by value too */
+	const char	*keyword;	/* "true", "false", "null", or NULL */
+};
+
 /* GET /inbox, checked. */
 struct zs_list_params {
 	long			 limit;		/* 1..ZS_LIST_MAX */
@@ -99,6 +115,14 @@ struct zs_list_params {
 					/* q=: lower-case words (letters and
 					   digits) each with a space before
 					   the next; "" = no search */
+	struct zs_payload_filter payload[ZS_PAYLOAD_FILTERS];
+	int			 npayload;
+	char			 hint[ZS_SEARCH_BYTES + 1];
+					/* words that every match of the
+					   payload filters has in its
+					   payload's text, as q (zs_query.c
+					   says when): the search index may
+					   narrow with them */
 	int64_t			 after_seq;	/* cursor position; -1 = none */
 };
 

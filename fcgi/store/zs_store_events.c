@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store/zs_db.h"
+#include "store/zs_sql_list.h"
 #include "util/zs_log.h"
 #include "util/zs_metrics.h"
 #include "util/zs_time.h"
@@ -299,6 +300,51 @@ zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
 	return rc;
 }
 
+/*
+ * The words a list searches for into out[outsz] ("" for none): q's, then
+ * those of the payload filters' hint while the search index is on, up to
+ * ZS_SEARCH_WORDS (fewer words find more, never fewer: the hint only
+ * narrows the scan, the filters still decide).
+ */
+static const char *
+list_words(const struct zs_list_params *p, char *out, size_t outsz)
+{
+	const struct zs_config	*cfg = zs_db_cfg();
+	const char		*h = p->hint;
+	size_t			 n;
+	int			 words;
+
+	snprintf(out, outsz, "%s", p->q);
+	if (cfg == NULL || !cfg->search_index || *h == '\0')
+		return out;
+	n = strlen(out);
+	for (words = n > 0, h = p->q; *h != '\0'; h++)
+		words += *h == ' ';
+	for (h = p->hint; *h != '\0' && words < ZS_SEARCH_WORDS; words++) {
+		if (n > 0 && n + 1 < outsz)
+			out[n++] = ' ';
+		while (*h != '\0' && *h != ' ' && n + 1 < outsz)
+			out[n++] = *h++;
+		while (*h == ' ')
+			h++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* Binds payload filter k of a list (NULL: none) to its four parameters. */
+static void
+bind_payload(enum zs_sql s, int k, const struct zs_payload_filter *f)
+{
+	int	 i = ZS_SQL_PAYLOAD_AT(k);
+
+	zs_db_str(s, i, f ? f->path : NULL);
+	zs_db->bind_text(s, i + 1, f ? f->value : NULL, f ? f->value_len : 0);
+	zs_db->bind_text(s, i + 2, f && f->number ? f->value : NULL,
+	    f ? f->value_len : 0);
+	zs_db_str(s, i + 3, f ? f->keyword : NULL);
+}
+
 enum zs_store_rc
 zs_store_list(const char *tenant, const struct zs_list_params *p,
     zs_event_fn fn, void *arg, int *more, int64_t *last_seq)
@@ -321,16 +367,18 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 	enum zs_store_rc	 rc;
 	enum zs_sql		 s;
 	struct zs_event		 ev;
+	char			 buf[2 * ZS_SEARCH_BYTES + 2];
+	const char		*words = list_words(p, buf, sizeof(buf));
 	long			 n = 0;
-	int			 row;
+	int			 row, k;
 
 	*more = 0;
 	*last_seq = -1;
 	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK ||
-	    (p->q[0] && search_rows() && (rc = search_catch_up()) !=
+	    (words[0] && search_rows() && (rc = search_catch_up()) !=
 	    ZS_STORE_OK))
 		return rc;
-	s = p->q[0] ? search[p->status][p->order] :
+	s = words[0] ? search[p->status][p->order] :
 	    which[p->status][p->order];
 	zs_db->reset(s);
 	zs_db_str(s, 1, tenant);
@@ -345,10 +393,12 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 	zs_db_prefix(s, 10, &p->type);
 	zs_db_prefix(s, 12, &p->source);
 	zs_db->bind_int(s, 14, p->until_ms >= 0 ? p->until_ms : INT64_MAX);
-	if (p->q[0])	/* then now, if its state needs it, is ?16 */
-		zs_db_str(s, 15, p->q);
+	for (k = 0; k < ZS_PAYLOAD_FILTERS; k++)
+		bind_payload(s, k, k < p->npayload ? &p->payload[k] : NULL);
+	if (words[0])	/* then now, if its state needs it, is ?28 */
+		zs_db_str(s, 27, words);
 	if (p->status == ZS_STATUS_PENDING || p->status == ZS_STATUS_LEASED)
-		zs_db->bind_int(s, p->q[0] ? 16 : 15, now);
+		zs_db->bind_int(s, words[0] ? 28 : 27, now);
 	while ((rc = zs_db->step(s, &row)) == ZS_STORE_OK && row) {
 		if (n == p->limit) {
 			*more = 1;

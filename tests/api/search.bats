@@ -105,6 +105,60 @@ search_rows() {
 	expect_error 400 INVALID_PARAMETER
 }
 
+@test "payload.<path>=<value> matches the scalar at the path: a string, a number by value, true, false or null" {
+	new_event '{"topic":"pf","payload":{"n":51,"amount":4200,"customer":{"id":"cus_1","vip":true},"city":"Zürich"}}' >/dev/null
+	new_event '{"topic":"pf","payload":{"n":52,"amount":4200.0,"customer":{"id":"cus_2","vip":false}}}' >/dev/null
+	new_event '{"topic":"pf","payload":{"n":53,"amount":"4200","customer":{"id":"cus_1"},"x-y":null}}' >/dev/null
+	new_event '{"topic":"pf","payload":{"n":54,"amount":1e3,"customer":"cus_1","list":["cus_1"]}}' >/dev/null
+	[ "$(found 'topic=pf&payload.amount=4200')" = '[51,52,53]' ]
+	[ "$(found 'topic=pf&payload.amount=4200.00')" = '[51,52]' ]
+	[ "$(found 'topic=pf&payload.amount=1000')" = '[54]' ]
+	[ "$(found 'topic=pf&payload.customer.id=cus_1')" = '[51,53]' ]
+	[ "$(found 'topic=pf&payload.customer=cus_1')" = '[54]' ]
+	[ "$(found 'topic=pf&payload.customer.vip=true')" = '[51]' ]
+	[ "$(found 'topic=pf&payload.customer.vip=false')" = '[52]' ]
+	[ "$(found 'topic=pf&payload.x-y=null')" = '[53]' ]
+	[ "$(found 'topic=pf&payload.city=Z%C3%BCrich')" = '[51]' ]
+	# whole values only, case counts, objects and arrays never match
+	[ "$(found 'topic=pf&payload.customer.id=cus')" = '[]' ]
+	[ "$(found 'topic=pf&payload.customer.id=CUS_1')" = '[]' ]
+	[ "$(found 'topic=pf&payload.list=cus_1')" = '[]' ]
+	[ "$(found 'topic=pf&payload.nope=1')" = '[]' ]
+	# up to three, with each other and with q, status and order
+	[ "$(found 'topic=pf&payload.customer.id=cus_1&payload.amount=4200&order=desc')" = '[53,51]' ]
+	[ "$(found 'topic=pf&payload.customer.id=cus_1&payload.amount=4200&payload.x-y=null')" = '[53]' ]
+	[ "$(found 'topic=pf&payload.customer.id=cus_1&q=z%C3%BCrich')" = '[51]' ]
+	[ "$(found 'topic=pf&payload.customer.id=cus_1&status=acknowledged')" = '[]' ]
+}
+
+@test "a payload filter pages with cursors, and finds as much with the search index off" {
+	for n in 61 62 63 64 65; do
+		new_event "{\"topic\":\"pg$n\",\"payload\":{\"n\":$n,\"ref\":\"ref-7\"}}" >/dev/null
+	done
+	new_event '{"topic":"pgx","payload":{"n":66,"ref":"ref-8"}}' >/dev/null
+	req_a GET '/inbox?payload.ref=ref-7&limit=3'
+	[ "$(jq -c '[.events[].payload.n]' <<<"$body")" = '[61,62,63]' ]
+	c=$(jq -r .next_cursor <<<"$body")
+	[ "$(found "payload.ref=ref-7&limit=3&cursor=$c")" = '[64,65]' ]
+}
+
+@test "a malformed payload filter is 400 INVALID_PARAMETER naming it" {
+	for q in 'payload.=1' 'payload.a..b=1' 'payload.a.=1' 'payload.a$b=1' 'payload.a%20b=1' \
+		"payload.$(head -c 65 /dev/zero | tr '\0' a)=1" 'payload.a.b.c.d.e.f.g.h.i=1' \
+		'payload.a=%00' 'payload.a=%C3' "payload.a=$(head -c 1025 /dev/zero | tr '\0' a)"; do
+		req_a GET "/inbox?$q"
+		expect_error 400 INVALID_PARAMETER
+		name=${q%%=*}
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = "$(printf '%b' "${name//%/\\x}")" ] ||
+			{ echo "$q: $body" >&2; false; }
+	done
+	req_a GET '/inbox?payload.a=1&payload.b=1&payload.c=1&payload.d=1'
+	expect_error 400 INVALID_PARAMETER
+	[ "$(jq -r '.error.details[0] | .field + ": " + .message' <<<"$body")" = "payload.d: at most 3 payload filters may be given" ]
+	req_a GET '/inbox/stream?payload.a=1'
+	expect_error 400 INVALID_PARAMETER
+}
+
 @test "SQLite writes the words in batches: 256 waiting events are added by the writer, and a search adds the rest first" {
 	zs_on_sqlite || skip "PostgreSQL keeps its index itself"
 	before=$(search_rows)
@@ -127,6 +181,9 @@ search_rows() {
 	req_a GET '/inbox?q=anything'
 	expect_error 400 INVALID_PARAMETER
 	[ "$(jq -r '.error.details[0].message' <<<"$body")" = "search is turned off on this server (SEARCH_INDEX=off)" ]
+	# payload filters need no index: the same answers, without its help
+	[ "$(found 'payload.ref=ref-7')" = '[61,62,63,64,65]' ]
+	[ "$(found 'topic=pf&payload.customer.id=cus_1')" = '[51,53]' ]
 	if zs_on_sqlite; then
 		before=$(search_rows)
 		new_event '{"payload":{"n":31,"w":"whileoff"}}' >/dev/null

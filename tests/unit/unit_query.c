@@ -165,6 +165,12 @@ static const struct list_bad {
 };
 
 /* Long query strings: pre, unit n times, post. */
+/* A parameter name of ZS_QUERY_NAME_MAX bytes, all 'a'. */
+#define A8 "aaaaaaaa"
+#define NAME_OF_MAX_A A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8 A8
+_Static_assert(sizeof(NAME_OF_MAX_A) - 1 == ZS_QUERY_NAME_MAX,
+    "NAME_OF_MAX_A must be ZS_QUERY_NAME_MAX bytes");
+
 static const struct list_long {
 	const char	*pre;
 	const char	*unit;
@@ -189,8 +195,8 @@ static const struct list_long {
 	  "at most 128", 0 },
 	{ "topic=", "a", ZS_QUERY_VALUE_MAX + 1, "", -1, "topic",
 	  "too long", 0 },
-	{ "", "a", ZS_QUERY_NAME_MAX, "=1", -1,
-	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "not a parameter", 0 },
+	{ "", "a", ZS_QUERY_NAME_MAX, "=1", -1, NAME_OF_MAX_A,
+	  "not a parameter", 0 },
 	{ "", "a", ZS_QUERY_NAME_MAX + 1, "=1", -1, "query", "too long", 0 },
 	{ "limit=5", "&", 100000, "order=desc", 0, NULL, NULL, 0 },
 };

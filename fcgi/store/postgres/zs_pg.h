@@ -19,9 +19,9 @@
 /* The schema version this build reads and writes (sql/postgres/NNN_). */
 #define ZS_PG_SCHEMA_VERSION 5
 
-/* Parameters of the largest statement (a list: 15); a bind past it is
+/* Parameters of the largest statement (a search: 28); a bind past it is
  * dropped, and PostgreSQL then refuses the statement. */
-#define ZS_PG_PARAMS_MAX 16
+#define ZS_PG_PARAMS_MAX 32
 
 /* PostgreSQL's texts, by zs_sql (NULL: zs_sql_common's); in either,
  * ?N is made $N. */

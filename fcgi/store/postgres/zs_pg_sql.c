@@ -15,14 +15,28 @@
  */
 #define WORDS "to_tsvector('simple', regexp_replace(payload, " \
 	"'[[:punct:][:space:]]+', ' ', 'g'))"
+/*
+ * payload.<path>=<value>: the value at the path (member names joined by
+ * dots) equals the value as a JSON string, as a number (jsonb compares
+ * numbers by value: 4200 = 4200.0), or as the keyword true, false or null.
+ * Every parameter is text (the driver sends text as its bytes, in
+ * binary format), cast where it is used as another type.
+ */
+#define PAYLOAD(p, t, n, k) \
+	"(?" p "::text IS NULL OR (payload::jsonb #> string_to_array(?" p \
+	"::text, '.')) IN (to_jsonb(?" t "::text), to_jsonb(?" n \
+	"::text::numeric), ?" k "::text::jsonb))"
+#define LIST(status, cmp, order) ZS_SQL_LIST(PAYLOAD, status, cmp, order)
 #define SEARCH(status, cmp, order) \
 	"SELECT " ZS_SQL_EVENT_COLS " FROM events WHERE " WORDS \
-	" @@ plainto_tsquery('simple', ?15) AND " \
-	ZS_SQL_LIST_TERMS(status, cmp) " ORDER BY seq " order " LIMIT ?7"
+	" @@ plainto_tsquery('simple', ?27) AND " \
+	ZS_SQL_LIST_TERMS(PAYLOAD, status, cmp) " ORDER BY seq " order \
+	" LIMIT ?7"
 
 const char *const zs_pg_sql[SQL__MAX] = {
 	/* Full-text search, through the index PostgreSQL keeps itself
 	 * (so no SQL_SEARCH_ADD and the like: zs_driver.search_rows). */
+	ZS_SQL_LISTS(LIST),
 	ZS_SQL_SEARCHES(SEARCH),
 	[SQL_SEARCH_INDEX_ON] = "CREATE INDEX IF NOT EXISTS events_search "
 	    "ON events USING gin (" WORDS ")",

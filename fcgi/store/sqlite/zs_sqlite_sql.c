@@ -8,14 +8,30 @@
 #include "store/zs_sql_list.h"
 
 /*
+ * payload.<path>=<value>: the scalar at the path (member names joined by
+ * dots, made a JSON path: $."a"."b") equals the value as a string, as a
+ * number (?n, NULL unless the value is a JSON number), or as the keyword
+ * true, false or null (?k). An absent filter (?p NULL) matches any.
+ */
+#define JPATH(p) "('$.\"' || replace(?" p ", '.', '\".\"') || '\"')"
+#define PAYLOAD(p, t, n, k) \
+	"(?" p " IS NULL OR (json_type(payload, " JPATH(p) ") = 'text' " \
+	"AND json_extract(payload, " JPATH(p) ") = ?" t ") OR " \
+	"(json_type(payload, " JPATH(p) ") IN ('integer', 'real') AND " \
+	"json_extract(payload, " JPATH(p) ") = CAST(?" n " AS NUMERIC)) OR " \
+	"json_type(payload, " JPATH(p) ") = ?" k ")"
+#define LIST(status, cmp, order) ZS_SQL_LIST(PAYLOAD, status, cmp, order)
+
+/*
  * q=: the search rows (events_fts, sql/migrations/007_search.sql), in
  * rowid order, drive the join, so a common word stops at the page's end
  * rather than collecting every match first.
  */
 #define SEARCH(status, cmp, order) \
 	"SELECT " ZS_SQL_EVENT_COLS " FROM events_fts CROSS JOIN events " \
-	"ON events.seq = events_fts.rowid WHERE events_fts MATCH ?15 AND " \
-	"events_fts.rowid " cmp " ?2 AND " ZS_SQL_LIST_TERMS(status, cmp) \
+	"ON events.seq = events_fts.rowid WHERE events_fts MATCH ?27 AND " \
+	"events_fts.rowid " cmp " ?2 AND " \
+	ZS_SQL_LIST_TERMS(PAYLOAD, status, cmp) \
 	" ORDER BY events_fts.rowid " order " LIMIT ?7"
 /* An event has search rows when FTS5's size table has its rowid: an
  * event stored while SEARCH_INDEX was off has none, and a 'delete' of
@@ -29,6 +45,7 @@ const char *const zs_sqlite_sql[SQL__MAX] = {
 	 * by triggers, since PRAGMA trusted_schema = OFF keeps virtual
 	 * tables out of triggers.
 	 */
+	ZS_SQL_LISTS(LIST),
 	ZS_SQL_SEARCHES(SEARCH),
 	/* Batches: the events after search_state.upto, by seq. */
 	[SQL_SEARCH_BACKLOG] = "SELECT coalesce((SELECT seq FROM "
