@@ -1,6 +1,19 @@
 // Renders /openapi.yaml with the vendored Swagger UI. Paths are relative
 // so the page also works when ZapStream is served under a prefix; /docs
 // is redirected to /docs/ by the web server, so "../" is the site root.
+// A module, so it shares the dashboard's theme code (../js/theme.js).
+import { initTheme, isDark } from "../js/theme.js";
+
+const root = document.documentElement;
+
+// The dashboard's theme: theme-init.js has applied a saved choice, the
+// toggle here is the dashboard's own, and Swagger UI's dark palette is
+// its html.dark-mode class.
+const applyTheme = () => root.classList.toggle("dark-mode", isDark());
+applyTheme();
+document.addEventListener("themechange", applyTheme);
+initTheme(document.getElementById("theme-toggle"));
+
 // The key that `make dev` writes into www/dev-key.json, if any: the same
 // file, and the same rule, as the dashboard's key box (app.js).
 async function devKey() {
