@@ -123,7 +123,7 @@ wait_file() {
 	browser themes br_themes
 }
 
-@test "/docs renders every endpoint of the OpenAPI document" {
+@test "/docs: every endpoint, endpoints first, authorized with /dev-key.json only, Try it out twice on a fresh database, light and dark" {
 	[ -f "$BATS_TEST_DIRNAME/../www/docs/index.html" ] ||
 		skip "www/docs/index.html is not there yet"
 	browser docs br_docs
