@@ -10,6 +10,10 @@ import { statusLabel, finality, changePatch, leaseLeft, settle, statusNote, stat
 
 const PAGE = 50;
 const MAX_ROWS = 2000;
+// Rows shown at first, and added by each "Show more": the list pages
+// rather than growing the page (or scrolling in a box of its own); fewer
+// on a phone, where a row is three lines tall.
+const shownStep = () => (matchMedia("(max-width: 640px)").matches ? 10 : 20);
 const NOTICE_FOR = 10000;
 
 // The words of a text as the server's search finds them (docs/api.md,
@@ -56,7 +60,9 @@ export class EventLog extends EventTarget {
 		this.phase = "idle"; // idle | no-key | auth | loading | ready | failed
 		this.filters = { q: "", topic: "", type: "", source: "", status: "all" };
 		this.pendingAnnounce = [];
-		this.more.addEventListener("click", () => this.loadMore());
+		this.window = shownStep(); // matching rows shown, newest first
+		this.beyond = 0; // matching rows loaded but not shown
+		this.more.addEventListener("click", () => this.showMore());
 	}
 
 	// ---- state ------------------------------------------------------------
@@ -69,6 +75,7 @@ export class EventLog extends EventTarget {
 		this.early.clear();
 		this.list.replaceChildren();
 		this.nextCursor = null;
+		this.window = shownStep();
 		this.more.hidden = true;
 		this.showError("");
 		this.showNotice("");
@@ -122,6 +129,15 @@ export class EventLog extends EventTarget {
 			this.retryTimer = setTimeout(() => { if (token === this.loadToken) this.load(); }, wait);
 		}
 		this.refresh();
+	}
+
+	// "Show more": the next rows, loading older ones when fewer than that
+	// are loaded and not shown.
+	async showMore() {
+		const step = shownStep();
+		this.window += step;
+		if (this.beyond < step && this.nextCursor) await this.loadMore();
+		else this.refresh();
 	}
 
 	async loadMore() {
@@ -452,10 +468,19 @@ export class EventLog extends EventTarget {
 		}, evs0Delay(this));
 	}
 
-	// The empty state, the count and the "load older" button.
+	// Which rows show (the first this.window that match, and any opened
+	// one), the empty state, the count and the "Show more" button.
 	refresh() {
-		let visible = 0;
-		for (const { li } of this.rows.values()) if (!li.hidden) visible++;
+		let visible = 0, matching = 0;
+		for (const li of this.list.children) {
+			const row = this.rows.get(li.dataset.id);
+			const match = !!row && this.matches(row.ev);
+			if (match) matching++;
+			const open = li.querySelector(".event-toggle[aria-expanded=true]") !== null;
+			li.hidden = !(match && (matching <= this.window || open));
+			if (!li.hidden) visible++;
+		}
+		this.beyond = matching - visible;
 		const filtered = this.filters.q || this.filters.topic || this.filters.type || this.filters.source || this.filters.status !== "all";
 		let title = "", text = "";
 		switch (this.phase) {
@@ -475,7 +500,7 @@ export class EventLog extends EventTarget {
 		this.emptyTitle.textContent = title;
 		this.emptyText.textContent = text;
 		this.count.textContent = this.phase === "ready" && visible ? `${formatNumber(visible)} shown` : "";
-		this.more.hidden = !(this.phase === "ready" && this.nextCursor);
+		this.more.hidden = !(this.phase === "ready" && (this.beyond > 0 || this.nextCursor));
 	}
 }
 
