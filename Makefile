@@ -323,7 +323,7 @@ FUZZ_TARGETS  = json query http config sig fields event
 FUZZ_SRC      = boundary/zs_auth util/zs_buf parse/zs_body parse/zs_config \
 		parse/zs_cursor parse/zs_event_body \
 		parse/zs_details parse/zs_event parse/zs_fields util/zs_file \
-		parse/zs_http parse/zs_json util/zs_log parse/zs_query \
+		parse/zs_http parse/zs_json util/zs_log parse/zs_query parse/zs_search \
 		util/zs_random webhooks/zs_sig webhooks/zs_source parse/zs_text \
 		util/zs_seal util/zs_time util/zs_ulid
 fuzz-deps:
