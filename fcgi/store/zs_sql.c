@@ -81,9 +81,11 @@ const char *const zs_sql_common[SQL__MAX] = {
 	[SQL_STATS_TOTALS] =
 	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0), "
 	"coalesce(sum(dead), 0) FROM source_counts WHERE tenant = ?1",
-	[SQL_STATS_MINUTES] =
-	"SELECT created_at / 60000, count(*) FROM events "
-	"WHERE tenant = ?1 AND created_at >= ?2 GROUP BY created_at / 60000",
+	/* event_minutes (sql/migrations/008_event_minutes.sql): a bounded
+	 * range of the primary key, not the events of the range */
+	[SQL_STATS_BUCKETS] =
+	"SELECT minute / ?3, sum(count) FROM event_minutes "
+	"WHERE tenant = ?1 AND minute >= ?2 GROUP BY minute / ?3",
 	[SQL_STATS_LEASED] =
 	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
 	" AND visible_at > ?2 AND lease_id IS NOT NULL",
