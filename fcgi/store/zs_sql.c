@@ -82,10 +82,13 @@ const char *const zs_sql_common[SQL__MAX] = {
 	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0), "
 	"coalesce(sum(dead), 0) FROM source_counts WHERE tenant = ?1",
 	/* event_minutes (sql/migrations/008_event_minutes.sql): a bounded
-	 * range of the primary key, not the events of the range */
+	 * range of the primary key, not the events of the range. The store
+	 * adds the minutes into hours and days itself: in key order, with no
+	 * GROUP BY's sort (SQLite's temporary B-tree made 7d's 10,080 rows
+	 * cost 2 ms, the plain range a quarter of that). */
 	[SQL_STATS_BUCKETS] =
-	"SELECT minute / ?3, sum(count) FROM event_minutes "
-	"WHERE tenant = ?1 AND minute >= ?2 GROUP BY minute / ?3",
+	"SELECT minute, count FROM event_minutes "
+	"WHERE tenant = ?1 AND minute >= ?2",
 	[SQL_STATS_LEASED] =
 	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
 	" AND visible_at > ?2 AND lease_id IS NOT NULL",

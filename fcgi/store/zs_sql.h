@@ -88,8 +88,7 @@ enum zs_sql {
 	SQL_CHANGES_TENANT,
 	SQL_STATS_TOTALS,	/* 1 tenant: pending, acknowledged, dead */
 	SQL_STATS_SOURCES,	/* 1 tenant, 2 limit: source, count */
-	SQL_STATS_BUCKETS,	/* 1 tenant, 2 first Unix minute, 3 minutes
-				   per bucket: bucket (Unix minute / 3),
+	SQL_STATS_BUCKETS,	/* 1 tenant, 2 first Unix minute: minute,
 				   events received (event_minutes) */
 	SQL_STATS_LEASED,	/* 1 tenant, 2 now: count */
 	SQL_STATS_OLDEST,	/* 1 tenant, 2 now: the oldest pending's

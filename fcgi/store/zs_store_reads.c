@@ -161,17 +161,17 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 		return rc;
 
 	/* At most 60 rows (1h), 1,440 (24h) or 10,080 (7d) of
-	 * event_minutes, however many events those minutes hold. */
+	 * event_minutes, however many events those minutes hold, each
+	 * added into its minute, hour or day. */
 	zs_db->reset(SQL_STATS_BUCKETS);
 	zs_db_str(SQL_STATS_BUCKETS, 1, tenant);
 	zs_db->bind_int(SQL_STATS_BUCKETS, 2, st->first_bucket_ms / 60000);
-	zs_db->bind_int(SQL_STATS_BUCKETS, 3, st->bucket_ms / 60000);
 	rc = zs_db->step(SQL_STATS_BUCKETS, &row);
 	while (rc == ZS_STORE_OK && row) {
-		b = zs_db->col_int(SQL_STATS_BUCKETS, 0) -
-		    st->first_bucket_ms / st->bucket_ms;
+		b = (zs_db->col_int(SQL_STATS_BUCKETS, 0) * 60000 -
+		    st->first_bucket_ms) / st->bucket_ms;
 		if (b >= 0 && b < (int64_t)st->nbuckets)
-			st->buckets[b] = zs_db->col_int(SQL_STATS_BUCKETS, 1);
+			st->buckets[b] += zs_db->col_int(SQL_STATS_BUCKETS, 1);
 		rc = zs_db->step(SQL_STATS_BUCKETS, &row);
 	}
 	zs_db->done(SQL_STATS_BUCKETS);
