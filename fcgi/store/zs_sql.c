@@ -74,6 +74,11 @@ const char *const zs_sql_common[SQL__MAX] = {
 	[SQL_PURGE_CHANGES] =
 	"DELETE FROM changes WHERE seq IN (SELECT seq FROM changes "
 	"ORDER BY seq LIMIT ?2) AND at < ?1",
+	/* event_minutes older than GET /stats's widest range (zs_store.h) */
+	[SQL_PURGE_MINUTES] =
+	"DELETE FROM event_minutes WHERE (tenant, minute) IN "
+	"(SELECT tenant, minute FROM event_minutes WHERE minute < ?1 "
+	"LIMIT ?2)",
 	[SQL_LAST_CHANGE] = "SELECT coalesce(max(seq), 0) FROM changes",
 	[SQL_CHANGES_ALL] = CHANGES_SELECT " ORDER BY c.seq LIMIT ?3",
 	[SQL_CHANGES_TENANT] =

@@ -79,6 +79,7 @@ enum zs_sql {
 	SQL_PURGE_EVENTS,	/* 1 cutoff, 2 limit */
 	SQL_PURGE_IDEM,		/* 1 now, 2 limit */
 	SQL_PURGE_CHANGES,	/* 1 cutoff, 2 limit */
+	SQL_PURGE_MINUTES,	/* 1 cutoff (Unix minute), 2 limit */
 	SQL_DATA_VERSION,	/* moves when another connection commits */
 	SQL_LAST_CHANGE,	/* the newest change seq, or 0 */
 	/* 1 after, 2 upto, 3 limit (4 tenant): seq, kind, tenant,

@@ -172,6 +172,9 @@ typedef int (*zs_change_fn)(const struct zs_change *, void *arg);
 #define ZS_STATS_SOURCES	 50	/* sources listed, most events first */
 #define ZS_STATS_MINUTES	 60	/* minutes of per_minute, to now */
 #define ZS_STATS_BUCKETS_MAX	 60	/* the most buckets of any range */
+/* How long zs-admin purge keeps event_minutes rows: the widest range (7
+ * days) and one more, whatever RETENTION_DAYS says of the events. */
+#define ZS_STATS_KEEP_MS	 (8 * 86400000LL)
 
 /* GET /stats?range=: how far back the buckets go, and how wide each is. */
 enum zs_stats_range {

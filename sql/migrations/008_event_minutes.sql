@@ -8,9 +8,10 @@
 -- zs-admin copy-to-postgres on the other backend, a test's own INSERT) is
 -- counted without having to remember it, in the same transaction. It is a
 -- count of events received: a delete or a purge does not take an event
--- back out of its minute (the dashboard charts what arrived), so rows are
--- only ever added to; zs-admin purge leaves them (one row per busy minute,
--- 525,600 a year at most per tenant).
+-- back out of its minute (the dashboard charts what arrived), so a row
+-- is only ever added to. zs-admin purge removes the rows older than the
+-- widest range, 7 days, and one more (ZS_STATS_KEEP_MS), whatever
+-- RETENTION_DAYS keeps of the events: at most 11,520 rows per tenant.
 CREATE TABLE event_minutes (
 	tenant		TEXT NOT NULL,
 	minute		INTEGER NOT NULL,	-- Unix ms / 60000

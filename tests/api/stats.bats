@@ -6,7 +6,7 @@ load ../helpers/suite
 
 setup_file() {
 	# tenant_c: a tenant of its own for the oldest-pending test
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b,key_c=tenant_c,key_r=tenant_r,key_d=tenant_d
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b,key_c=tenant_c,key_r=tenant_r,key_d=tenant_d,key_p=tenant_p
 	zs_start
 }
 
@@ -210,4 +210,16 @@ at() { date -u -d "@$(($1 / 1000))" +%Y-%m-%dT%H:%M:%S.000Z; }
 	zs_sql "INSERT INTO events (id, tenant, created_at, payload) VALUES ('evt_m5', 'tenant_a', 121000, '{}')"
 	[ "$(zs_sql "SELECT count FROM event_minutes WHERE tenant = 'tenant_a' AND minute = 2")" = 3 ]
 	rm -rf "$dir"
+}
+
+@test "zs-admin purge drops event_minutes rows older than 7 days and one more, and keeps the week's" {
+	now_min=$(( $(date +%s) / 60 ))
+	zs_sql "INSERT INTO event_minutes (tenant, minute, count) VALUES
+		('tenant_p', $(( now_min - 30 * 1440 )), 5),
+		('tenant_p', $(( now_min - 8 * 1440 - 10 )), 4),
+		('tenant_p', $(( now_min - 6 * 1440 )), 3)"
+	run "$ZS_BIN/zs-admin" purge
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	[ "$(zs_sql "SELECT minute FROM event_minutes WHERE tenant = 'tenant_p'")" = $(( now_min - 6 * 1440 )) ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$(curl -s "$ZS_URL/stats?range=7d" -H 'X-API-Key: key_p')")" = 3 ]
 }
