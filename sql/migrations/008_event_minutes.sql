@@ -18,6 +18,9 @@ CREATE TABLE event_minutes (
 	count		INTEGER NOT NULL,
 	PRIMARY KEY (tenant, minute)
 ) WITHOUT ROWID;
+-- for the purge of old minutes, across tenants; one entry per new row
+-- (a minute's first event), none for the count's updates
+CREATE INDEX event_minutes_minute ON event_minutes (minute);
 
 CREATE TRIGGER events_minute AFTER INSERT ON events
 BEGIN

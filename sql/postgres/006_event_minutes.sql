@@ -7,6 +7,9 @@ CREATE TABLE event_minutes (
 	count		bigint NOT NULL,
 	PRIMARY KEY (tenant, minute)
 );
+-- for the purge of old minutes, across tenants; one entry per new row
+-- (a minute's first event); updates of count alone can be HOT
+CREATE INDEX event_minutes_minute ON event_minutes (minute);
 
 -- Writers queue on zs_state's row lock (001_schema.sql), so the upsert of
 -- a busy minute's row waits for nobody that was not waited for already.
