@@ -19,7 +19,7 @@ setup_file() {
 		{ echo "www/vendor is missing: run make vendor" >&2; return 1; }
 	mkdir -p "$ZS_OUTPUT"
 	# one tenant per test, so counts seen by one are not moved by another
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks,br_lease=br_lease,br_csp=br_csp,br_paging=br_paging
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_b=tenant_b,br_load=br_load,br_key=br_key,br_live=br_live,br_ack=br_ack,br_delete=br_delete,br_filters=br_filters,br_playground=br_playground,br_reconnect=br_reconnect,br_offline=br_offline,br_themes=br_themes,br_docs=br_docs,br_hooks=br_hooks,br_lease=br_lease,br_csp=br_csp,br_paging=br_paging,br_chart=br_chart
 	export RATE_LIMIT_PER_MINUTE=1000000
 	# an event's second lease dead-letters it (lease.mjs, themes.mjs)
 	export MAX_DELIVERIES=1
@@ -70,6 +70,10 @@ wait_file() {
 
 @test "leased and dead events show live with their deliveries; Redrive makes a dead one pending, and a refused one says why" {
 	browser lease br_lease
+}
+
+@test "the chart's range picker asks GET /stats?range= and redraws per minute, hour or day, whole bars, with a tooltip on hover and focus" {
+	browser chart br_chart
 }
 
 @test "filters narrow the list and the live stream" {

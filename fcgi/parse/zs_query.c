@@ -436,3 +436,35 @@ zs_query_stream(const char *qs, const struct zs_seal_key *key,
 	}
 	return rc == -1 ? -1 : 0;
 }
+
+int
+zs_query_stats(const char *qs, enum zs_stats_range *range,
+    struct zs_query_error *err)
+{
+	static const char *const names[ZS_RANGE__MAX] = { "1h", "24h", "7d" };
+	char	 name[ZS_QUERY_NAME_MAX + 1];
+	char	 value[ZS_QUERY_VALUE_MAX + 1];
+	size_t	 pos = 0, vlen;
+	int	 rc, seen = 0, r;
+
+	*range = ZS_RANGE_1H;
+	while ((rc = zs_query_next(qs, &pos, name, value, &vlen, err)) == 1) {
+		if (strcmp(name, "range") != 0) {
+			unknown_param(err, name);
+			return -1;
+		}
+		if (seen++) {
+			set_err(err, name, "must be given at most once");
+			return -1;
+		}
+		for (r = 0; r < ZS_RANGE__MAX; r++)
+			if (strcmp(value, names[r]) == 0)
+				break;
+		if (r == ZS_RANGE__MAX) {
+			set_err(err, name, "must be 1h, 24h or 7d");
+			return -1;
+		}
+		*range = (enum zs_stats_range)r;
+	}
+	return rc == 0 ? 0 : -1;
+}

@@ -73,5 +73,9 @@ int	 zs_query_stream(const char *qs, const struct zs_seal_key *key,
  * key. 0 or -1 with err set. */
 int	 zs_query_list(const char *qs, const struct zs_seal_key *key,
 	    struct zs_list_params *p, struct zs_query_error *err);
+/* Parses GET /stats parameters: range=1h|24h|7d (default 1h). 0 or -1
+ * with err set. */
+int	 zs_query_stats(const char *qs, enum zs_stats_range *range,
+	    struct zs_query_error *err);
 
 #endif

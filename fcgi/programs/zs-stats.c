@@ -1,21 +1,31 @@
 /*
  * zs-stats: GET /stats for the dashboard: counts from the source_counts
- * table the triggers keep, and the last hour per minute from an index
- * range, so the cost does not grow with the number of stored events.
+ * table the triggers keep, and events received per minute, hour or day
+ * (?range=1h|24h|7d) from the event_minutes table they keep too, so the
+ * cost grows neither with the stored events nor with the range's ingest.
  */
 #include "boundary/zs_app.h"
+#include "parse/zs_query.h"
 #include "util/zs_time.h"
 
 static void
 get_stats(struct zs_req *req)
 {
+	static const char *const ranges[ZS_RANGE__MAX] = { "1h", "24h", "7d" };
 	struct zs_stats		 st;
+	struct zs_query_error	 qe;
+	enum zs_stats_range	 range;
 	struct zs_buf		 b;
 	enum zs_store_rc	 rc;
 	char			 t[ZS_TIME_BUFSZ];
 	size_t			 i;
 
-	if ((rc = zs_store_stats(req->tenant, zs_time_now_ms(), &st)) !=
+	if (zs_query_stats(req->query, &range, &qe) == -1) {
+		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
+		    qe.message);
+		return;
+	}
+	if ((rc = zs_store_stats(req->tenant, zs_time_now_ms(), range, &st)) !=
 	    ZS_STORE_OK) {
 		zs_reply_store(req, rc);
 		return;
@@ -40,11 +50,28 @@ get_stats(struct zs_req *req)
 		zs_buf_printf(&b, ",\"count\":%lld}",
 		    (long long)st.sources[i].count);
 	}
-	zs_buf_puts(&b, "],\"per_minute\":[");
-	for (i = 0; i < ZS_STATS_MINUTES; i++) {
-		zs_time_format(st.first_minute_ms + (int64_t)i * 60000, t);
-		zs_buf_printf(&b, "%s{\"minute\":\"%s\",\"count\":%lld}",
-		    i ? "," : "", t, (long long)st.per_minute[i]);
+	/* The same buckets twice for 1h: per_minute as it always was, and
+	 * buckets as every range has them. */
+	zs_buf_printf(&b, "],\"range\":\"%s\",\"bucket\":\"%s\",",
+	    ranges[range], st.bucket_ms == 60000 ? "minute" :
+	    st.bucket_ms == 3600000 ? "hour" : "day");
+	if (range == ZS_RANGE_1H) {
+		zs_buf_puts(&b, "\"per_minute\":[");
+		for (i = 0; i < st.nbuckets; i++) {
+			zs_time_format(st.first_bucket_ms +
+			    (int64_t)i * st.bucket_ms, t);
+			zs_buf_printf(&b, "%s{\"minute\":\"%s\","
+			    "\"count\":%lld}", i ? "," : "", t,
+			    (long long)st.buckets[i]);
+		}
+		zs_buf_puts(&b, "],");
+	}
+	zs_buf_puts(&b, "\"buckets\":[");
+	for (i = 0; i < st.nbuckets; i++) {
+		zs_time_format(st.first_bucket_ms + (int64_t)i * st.bucket_ms,
+		    t);
+		zs_buf_printf(&b, "%s{\"start\":\"%s\",\"count\":%lld}",
+		    i ? "," : "", t, (long long)st.buckets[i]);
 	}
 	zs_buf_puts(&b, "]}");
 	zs_reply_json(req, 200, &b);
@@ -52,8 +79,8 @@ get_stats(struct zs_req *req)
 }
 
 static const struct zs_route routes[] = {
-	{ ZS_METHOD_GET, "/stats", ZS_ROUTE_AUTH | ZS_ROUTE_NO_QUERY, get_stats,
-	    NULL },
+	/* ?range= (zs_query_stats), so not ZS_ROUTE_NO_QUERY */
+	{ ZS_METHOD_GET, "/stats", ZS_ROUTE_AUTH, get_stats, NULL },
 };
 
 int

@@ -61,6 +61,11 @@ const char *const zs_sql_common[SQL__MAX] = {
 	[SQL_PURGE_CHANGES] =
 	"DELETE FROM changes WHERE seq IN (SELECT seq FROM changes "
 	"ORDER BY seq LIMIT ?2) AND at < ?1",
+	/* event_minutes older than GET /stats's widest range (zs_store.h) */
+	[SQL_PURGE_MINUTES] =
+	"DELETE FROM event_minutes WHERE (tenant, minute) IN "
+	"(SELECT tenant, minute FROM event_minutes WHERE minute < ?1 "
+	"LIMIT ?2)",
 	[SQL_LAST_CHANGE] = "SELECT coalesce(max(seq), 0) FROM changes",
 	[SQL_CHANGES_ALL] = CHANGES_SELECT " ORDER BY c.seq LIMIT ?3",
 	[SQL_CHANGES_TENANT] =
@@ -68,9 +73,14 @@ const char *const zs_sql_common[SQL__MAX] = {
 	[SQL_STATS_TOTALS] =
 	"SELECT coalesce(sum(pending), 0), coalesce(sum(acknowledged), 0), "
 	"coalesce(sum(dead), 0) FROM source_counts WHERE tenant = ?1",
-	[SQL_STATS_MINUTES] =
-	"SELECT created_at / 60000, count(*) FROM events "
-	"WHERE tenant = ?1 AND created_at >= ?2 GROUP BY created_at / 60000",
+	/* event_minutes (sql/migrations/008_event_minutes.sql): a bounded
+	 * range of the primary key, not the events of the range. The store
+	 * adds the minutes into hours and days itself: in key order, with no
+	 * GROUP BY's sort (SQLite's temporary B-tree made 7d's 10,080 rows
+	 * cost 2 ms, the plain range a quarter of that). */
+	[SQL_STATS_BUCKETS] =
+	"SELECT minute, count FROM event_minutes "
+	"WHERE tenant = ?1 AND minute >= ?2",
 	[SQL_STATS_LEASED] =
 	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
 	" AND visible_at > ?2 AND lease_id IS NOT NULL",

@@ -78,6 +78,7 @@ enum zs_sql {
 	SQL_PURGE_EVENTS,	/* 1 cutoff, 2 limit */
 	SQL_PURGE_IDEM,		/* 1 now, 2 limit */
 	SQL_PURGE_CHANGES,	/* 1 cutoff, 2 limit */
+	SQL_PURGE_MINUTES,	/* 1 cutoff (Unix minute), 2 limit */
 	SQL_DATA_VERSION,	/* moves when another connection commits */
 	SQL_LAST_CHANGE,	/* the newest change seq, or 0 */
 	/* 1 after, 2 upto, 3 limit (4 tenant): seq, kind, tenant,
@@ -87,7 +88,8 @@ enum zs_sql {
 	SQL_CHANGES_TENANT,
 	SQL_STATS_TOTALS,	/* 1 tenant: pending, acknowledged, dead */
 	SQL_STATS_SOURCES,	/* 1 tenant, 2 limit: source, count */
-	SQL_STATS_MINUTES,	/* 1 tenant, 2 first minute: minute, count */
+	SQL_STATS_BUCKETS,	/* 1 tenant, 2 first Unix minute: minute,
+				   events received (event_minutes) */
 	SQL_STATS_LEASED,	/* 1 tenant, 2 now: count */
 	SQL_STATS_OLDEST,	/* 1 tenant, 2 now: the oldest pending's
 				   created_at */

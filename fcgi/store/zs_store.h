@@ -195,6 +195,18 @@ typedef int (*zs_change_fn)(const struct zs_change *, void *arg);
 
 #define ZS_STATS_SOURCES	 50	/* sources listed, most events first */
 #define ZS_STATS_MINUTES	 60	/* minutes of per_minute, to now */
+#define ZS_STATS_BUCKETS_MAX	 60	/* the most buckets of any range */
+/* How long zs-admin purge keeps event_minutes rows: the widest range (7
+ * days) and one more, whatever RETENTION_DAYS says of the events. */
+#define ZS_STATS_KEEP_MS	 (8 * 86400000LL)
+
+/* GET /stats?range=: how far back the buckets go, and how wide each is. */
+enum zs_stats_range {
+	ZS_RANGE_1H = 0,	/* 60 minutes (the default) */
+	ZS_RANGE_24H,		/* 24 hours */
+	ZS_RANGE_7D,		/* 7 days (UTC) */
+	ZS_RANGE__MAX
+};
 
 /* GET /stats. */
 struct zs_stats {
@@ -209,9 +221,18 @@ struct zs_stats {
 		int64_t	 count;		/* every stored event */
 	}		 sources[ZS_STATS_SOURCES];
 	size_t		 nsources;
-	int64_t		 first_minute_ms; /* start of per_minute[0] */
-	int64_t		 per_minute[ZS_STATS_MINUTES]; /* events created */
+	/* Events received (event_minutes: a delete does not take one back)
+	 * per bucket, the last bucket holding now; bucket i starts at
+	 * first_bucket_ms + i * bucket_ms (whole UTC minutes, hours, days). */
+	int64_t		 bucket_ms;	/* 60000, 3600000 or 86400000 */
+	size_t		 nbuckets;	/* 60, 24 or 7 */
+	int64_t		 first_bucket_ms;
+	int64_t		 buckets[ZS_STATS_BUCKETS_MAX];
 };
+
+/* The buckets of each range: their width and how many. */
+void		 zs_stats_range_buckets(enum zs_stats_range, int64_t *bucket_ms,
+		    size_t *n);
 
 /*
  * The store is used by one thread at a time: a process whose threads
@@ -341,9 +362,10 @@ enum zs_store_rc zs_store_last_change(int64_t *seq);
 enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
 		    int64_t upto, long limit, zs_change_fn fn, void *arg,
 		    long *n);
-/* Fills st for tenant, the minutes ending with the one holding now_ms. */
+/* Fills st for tenant, the buckets of range ending with the one holding
+ * now_ms. */
 enum zs_store_rc zs_store_stats(const char *tenant, int64_t now_ms,
-		    struct zs_stats *st);
+		    enum zs_stats_range range, struct zs_stats *st);
 /* One tenant's queue, as GET /metrics and zs-admin status show it. */
 struct zs_queue {
 	const char	*tenant;

@@ -569,7 +569,9 @@ zs_store_purge(int64_t now, long limit, long *removed)
 	    SQL_PURGE_EVENTS, now - keep, limit, removed)) ||
 	    (rc = purge_step(SQL__MAX, SQL_PURGE_IDEM, now, limit, &n)) ||
 	    (rc = purge_step(SQL__MAX, SQL_PURGE_CHANGES, now - keep, limit,
-	    &n)))
+	    &n)) ||
+	    (rc = purge_step(SQL__MAX, SQL_PURGE_MINUTES,
+	    (now - ZS_STATS_KEEP_MS) / 60000, limit, &n)))
 		return rc;
 	return ZS_STORE_OK;
 }

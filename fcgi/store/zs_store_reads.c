@@ -115,7 +115,7 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 {
 	enum zs_store_rc	 rc;
 	const char		*name;
-	int64_t			 m;
+	int64_t			 b;
 	int			 row;
 
 	if ((rc = stats_query(SQL_STATS_TOTALS, tenant, -1, &row)) ==
@@ -160,27 +160,56 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 	if (rc != ZS_STORE_OK)
 		return rc;
 
-	rc = stats_query(SQL_STATS_MINUTES, tenant, st->first_minute_ms, &row);
+	/* At most 60 rows (1h), 1,440 (24h) or 10,080 (7d) of
+	 * event_minutes, however many events those minutes hold, each
+	 * added into its minute, hour or day. */
+	zs_db->reset(SQL_STATS_BUCKETS);
+	zs_db_str(SQL_STATS_BUCKETS, 1, tenant);
+	zs_db->bind_int(SQL_STATS_BUCKETS, 2, st->first_bucket_ms / 60000);
+	rc = zs_db->step(SQL_STATS_BUCKETS, &row);
 	while (rc == ZS_STORE_OK && row) {
-		m = zs_db->col_int(SQL_STATS_MINUTES, 0) -
-		    st->first_minute_ms / 60000;
-		if (m >= 0 && m < ZS_STATS_MINUTES)
-			st->per_minute[m] = zs_db->col_int(SQL_STATS_MINUTES,
-			    1);
-		rc = zs_db->step(SQL_STATS_MINUTES, &row);
+		b = (zs_db->col_int(SQL_STATS_BUCKETS, 0) * 60000 -
+		    st->first_bucket_ms) / st->bucket_ms;
+		if (b >= 0 && b < (int64_t)st->nbuckets)
+			st->buckets[b] += zs_db->col_int(SQL_STATS_BUCKETS, 1);
+		rc = zs_db->step(SQL_STATS_BUCKETS, &row);
 	}
-	zs_db->done(SQL_STATS_MINUTES);
+	zs_db->done(SQL_STATS_BUCKETS);
 	return rc;
 }
 
+void
+zs_stats_range_buckets(enum zs_stats_range range, int64_t *bucket_ms,
+    size_t *n)
+{
+	switch (range) {
+	case ZS_RANGE_24H:
+		*bucket_ms = 3600000;
+		*n = 24;
+		break;
+	case ZS_RANGE_7D:
+		*bucket_ms = 86400000;
+		*n = 7;
+		break;
+	case ZS_RANGE_1H:
+	case ZS_RANGE__MAX:
+	default:
+		*bucket_ms = 60000;
+		*n = ZS_STATS_MINUTES;
+		break;
+	}
+}
+
 enum zs_store_rc
-zs_store_stats(const char *tenant, int64_t now_ms, struct zs_stats *st)
+zs_store_stats(const char *tenant, int64_t now_ms, enum zs_stats_range range,
+    struct zs_stats *st)
 {
 	enum zs_store_rc	 rc;
 
 	memset(st, 0, sizeof(*st));
-	st->first_minute_ms = (now_ms / 60000 - (ZS_STATS_MINUTES - 1)) *
-	    60000;
+	zs_stats_range_buckets(range, &st->bucket_ms, &st->nbuckets);
+	st->first_bucket_ms = (now_ms / st->bucket_ms -
+	    ((int64_t)st->nbuckets - 1)) * st->bucket_ms;
 	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
 		return rc;
 	/* One snapshot, so the figures agree with each other. */

@@ -1,11 +1,12 @@
 #!/usr/bin/env bats
-# GET /stats: counts and the last hour per minute, per tenant.
+# GET /stats: counts and events received per minute, hour or day
+# (?range=1h|24h|7d), per tenant.
 
 load ../helpers/suite
 
 setup_file() {
 	# tenant_c: a tenant of its own for the oldest-pending test
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b,key_c=tenant_c
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b,key_c=tenant_c,key_r=tenant_r,key_d=tenant_d,key_p=tenant_p
 	zs_start
 }
 
@@ -97,7 +98,7 @@ stats() { req GET /stats -H "X-API-Key: $1"; [ "$status_code" = 200 ]; }
 	[ "$(jq .total <<<"$body")" = 2 ]
 }
 
-@test "stats are per tenant, need a key and take no parameters" {
+@test "stats are per tenant, need a key and take no parameter but range" {
 	stats $KEY_A
 	a_total=$(jq .total <<<"$body")
 	new_event >/dev/null
@@ -111,6 +112,114 @@ stats() { req GET /stats -H "X-API-Key: $1"; [ "$status_code" = 200 ]; }
 	expect_error 401 UNAUTHORIZED
 	req GET '/stats?window=2h' -H "X-API-Key: $KEY_A"
 	expect_error 400 INVALID_PARAMETER
+	[ "$(jq -r '.error.details[0].field' <<<"$body")" = window ]
 	req POST /stats -H "X-API-Key: $KEY_A" -d ''
 	expect_error 405 METHOD_NOT_ALLOWED
+}
+
+# at MS: the ISO time of Unix ms MS, as GET /stats writes it.
+at() { date -u -d "@$(($1 / 1000))" +%Y-%m-%dT%H:%M:%S.000Z; }
+
+@test "range=1h, 24h and 7d count events received per minute, hour and day" {
+	now=$(date +%s)
+	# an hour's minutes, a day's hours and a week's days, UTC
+	zs_sql "INSERT INTO events (id, tenant, created_at, payload) VALUES
+		('evt_range_1', 'tenant_r', $(( (now - 600) * 1000 )), '{}'),
+		('evt_range_2', 'tenant_r', $(( (now - 600) * 1000 + 1 )), '{}'),
+		('evt_range_3', 'tenant_r', $(( (now - 7200) * 1000 )), '{}'),
+		('evt_range_4', 'tenant_r', $(( (now - 3 * 86400) * 1000 )), '{}'),
+		('evt_range_5', 'tenant_r', $(( (now - 9 * 86400) * 1000 )), '{}')"
+	# the default is 1h: per_minute as before, and the same as buckets
+	stats key_r
+	[ "$(jq -c '[.range, .bucket, (.per_minute | length), (.buckets | length)]' <<<"$body")" = '["1h","minute",60,60]' ]
+	[ "$(jq -c '[.per_minute[] | [.minute, .count]] == [.buckets[] | [.start, .count]]' <<<"$body")" = true ]
+	[ "$(jq '[.buckets[] | select(.count == 2)] | length' <<<"$body")" = 1 ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$body")" = 2 ]
+	m=$(( (now - 600) / 60 * 60000 ))
+	[ "$(jq -r --arg s "$(at $m)" '.buckets[] | select(.start == $s) | .count' <<<"$body")" = 2 ]
+	req GET '/stats?range=1h' -H "X-API-Key: key_r"
+	[ "$(jq -c '[.range, .bucket, (.per_minute | length)]' <<<"$body")" = '["1h","minute",60]' ]
+
+	req GET '/stats?range=24h' -H "X-API-Key: key_r"
+	[ "$status_code" = 200 ]
+	[ "$(jq -c '[.range, .bucket, (.buckets | length), has("per_minute")]' <<<"$body")" = '["24h","hour",24,false]' ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$body")" = 3 ]
+	[ "$(jq '.total' <<<"$body")" = 5 ]
+	# hour buckets start on the hour, the last one holding now
+	last=$(jq -r '.buckets[23].start' <<<"$body")
+	[ "$last" = "$(at $(( now / 3600 * 3600000 )))" ] || [ "$last" = "$(at $(( $(date +%s) / 3600 * 3600000 )))" ]
+	[ "$(jq -r '.buckets[0].start' <<<"$body")" = "$(at $(( ($(date -u -d "$last" +%s) - 23 * 3600) * 1000 )))" ]
+	[ "$(jq -r --arg s "$(at $(( (now - 7200) / 3600 * 3600000 )))" '.buckets[] | select(.start == $s) | .count' <<<"$body")" = 1 ]
+
+	req GET '/stats?range=7d' -H "X-API-Key: key_r"
+	[ "$status_code" = 200 ]
+	[ "$(jq -c '[.range, .bucket, (.buckets | length)]' <<<"$body")" = '["7d","day",7]' ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$body")" = 4 ]
+	last=$(jq -r '.buckets[6].start' <<<"$body")
+	[ "$last" = "$(at $(( now / 86400 * 86400000 )))" ] || [ "$last" = "$(at $(( $(date +%s) / 86400 * 86400000 )))" ]
+	[[ "$last" == *T00:00:00.000Z ]]
+	[ "$(jq -r --arg s "$(at $(( (now - 3 * 86400) / 86400 * 86400000 )))" '.buckets[] | select(.start == $s) | .count' <<<"$body")" = 1 ]
+}
+
+@test "the buckets count events received: a delete does not take one back" {
+	d() { req "$@" -H "X-API-Key: key_d"; }
+	d POST /events -H 'Content-Type: application/json' --data-binary '{"payload":{}}'
+	[ "$status_code" = 201 ]
+	id=$(jq -r .id <<<"$body")
+	d DELETE "/inbox/$id"
+	stats key_d
+	[ "$(jq '.total' <<<"$body")" = 0 ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$body")" = 1 ]
+	# kept by the store as events are written, not counted from events
+	[ "$(zs_sql "SELECT sum(count) FROM event_minutes WHERE tenant = 'tenant_d'")" = 1 ]
+}
+
+@test "a bad range is a 400 naming range" {
+	for q in 'range=2h' 'range=' 'range=1H' 'range=1h&range=1h' 'range=24h%00' 'range=7d&x=1'; do
+		req GET "/stats?$q" -H "X-API-Key: $KEY_A"
+		expect_error 400 INVALID_PARAMETER
+		want=range
+		[ "$q" = 'range=7d&x=1' ] && want=x
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = "$want" ] || { echo "$q: $body"; false; }
+	done
+	req GET '/stats?range=2h' -H "X-API-Key: $KEY_A"
+	[[ "$(jq -r '.error.details[0].message' <<<"$body")" == *1h*24h*7d* ]]
+}
+
+@test "migrating fills event_minutes from the events already stored" {
+	dir=$(mktemp -d)
+	if zs_on_sqlite; then
+		mkdir -p "$dir/old/migrations"
+		cp "$ZS_ROOT/sql/schema.sql" "$dir/old/"
+		for f in "$ZS_ROOT"/sql/migrations/00[2-7]_*.sql; do cp "$f" "$dir/old/migrations/"; done
+		export DATABASE_PATH=$dir/old.db
+		"$ZS_BIN/zs-admin" migrate "$dir/old" >/dev/null
+		[ "$(sqlite3 "$DATABASE_PATH" 'PRAGMA user_version')" = 7 ]
+	else
+		mkdir -p "$dir/old/postgres"
+		for f in "$ZS_ROOT"/sql/postgres/00[1-5]_*.sql; do cp "$f" "$dir/old/postgres/"; done
+		zs_pg_database
+		"$ZS_BIN/zs-admin" migrate "$dir/old" >/dev/null
+	fi
+	zs_sql "INSERT INTO events (id, tenant, created_at, payload) VALUES
+		('evt_m1', 'tenant_a', 120000, '{}'), ('evt_m2', 'tenant_a', 179999, '{}'),
+		('evt_m3', 'tenant_a', 180000, '{}'), ('evt_m4', 'tenant_b', 120000, '{}')"
+	"$ZS_BIN/zs-admin" migrate "$ZS_ROOT/sql" >/dev/null
+	[ "$(zs_sql "SELECT tenant || ' ' || minute || ' ' || count FROM event_minutes ORDER BY tenant, minute" | tr '\n' ,)" = "tenant_a 2 2,tenant_a 3 1,tenant_b 2 1," ]
+	# and the trigger keeps it from there
+	zs_sql "INSERT INTO events (id, tenant, created_at, payload) VALUES ('evt_m5', 'tenant_a', 121000, '{}')"
+	[ "$(zs_sql "SELECT count FROM event_minutes WHERE tenant = 'tenant_a' AND minute = 2")" = 3 ]
+	rm -rf "$dir"
+}
+
+@test "zs-admin purge drops event_minutes rows older than 7 days and one more, and keeps the week's" {
+	now_min=$(( $(date +%s) / 60 ))
+	zs_sql "INSERT INTO event_minutes (tenant, minute, count) VALUES
+		('tenant_p', $(( now_min - 30 * 1440 )), 5),
+		('tenant_p', $(( now_min - 8 * 1440 - 10 )), 4),
+		('tenant_p', $(( now_min - 6 * 1440 )), 3)"
+	run "$ZS_BIN/zs-admin" purge
+	[ "$status" = 0 ] || { echo "$output"; false; }
+	[ "$(zs_sql "SELECT minute FROM event_minutes WHERE tenant = 'tenant_p'")" = $(( now_min - 6 * 1440 )) ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$(curl -s "$ZS_URL/stats?range=7d" -H 'X-API-Key: key_p')")" = 3 ]
 }

@@ -201,6 +201,32 @@ static const struct list_long {
 	{ "limit=5", "&", 100000, "order=desc", 0, NULL, NULL, 0 },
 };
 
+/* zs_query_stats: the range, or -1 with this field. */
+static const struct stats_case {
+	const char	*qs;
+	int		 range;		/* -1: refused */
+	const char	*field;
+	const char	*msg;
+} stats_cases[] = {
+	{ NULL, ZS_RANGE_1H, NULL, NULL },
+	{ "", ZS_RANGE_1H, NULL, NULL },
+	{ "range=1h", ZS_RANGE_1H, NULL, NULL },
+	{ "range=24h", ZS_RANGE_24H, NULL, NULL },
+	{ "range=7d", ZS_RANGE_7D, NULL, NULL },
+	{ "&range=7d&", ZS_RANGE_7D, NULL, NULL },
+	{ "range=%32%34h", ZS_RANGE_24H, NULL, NULL },
+	{ "range=", -1, "range", "1h, 24h or 7d" },
+	{ "range", -1, "range", "1h, 24h or 7d" },
+	{ "range=2h", -1, "range", "1h, 24h or 7d" },
+	{ "range=1H", -1, "range", "1h, 24h or 7d" },
+	{ "range=1h ", -1, "range", "1h, 24h or 7d" },
+	{ "range=24h%00", -1, "range", "" },
+	{ "range=1h&range=1h", -1, "range", "at most once" },
+	{ "range=1h&limit=5", -1, "limit", "not a parameter" },
+	{ "api_key=k", -1, "api_key", "/inbox/stream" },
+	{ "Range=1h", -1, "Range", "not a parameter" },
+};
+
 /* zs_query_none: 0, or -1 with this field. */
 static const struct none_case {
 	const char	*qs;
@@ -377,6 +403,24 @@ suite_query(void)
 			}
 			free(cq);
 		}
+
+	for (i = 0; i < sizeof(stats_cases) / sizeof(stats_cases[0]); i++) {
+		enum zs_stats_range r = ZS_RANGE__MAX;
+
+		begins(stats_cases[i].qs);
+		memset(&err, 0, sizeof(err));
+		rc = zs_query_stats(stats_cases[i].qs, &r, &err);
+		if (stats_cases[i].range >= 0)
+			CHECK(rc == 0 && (int)r == stats_cases[i].range,
+			    "want range %d, got %d (rc %d)",
+			    stats_cases[i].range, (int)r, rc);
+		else {
+			CHECK(rc == -1, "want -1, got %d", rc);
+			if (rc == -1)
+				check_err(&err, stats_cases[i].field,
+				    stats_cases[i].msg);
+		}
+	}
 
 	for (i = 0; i < sizeof(none_cases) / sizeof(none_cases[0]); i++) {
 		begins(none_cases[i].qs);

@@ -1,4 +1,4 @@
-// Stats cards and the events-per-minute chart, from GET /stats: every 10 s,
+// Stats cards and the events chart, from GET /stats?range=: every 10 s,
 // and soon after a change: within a second of one made here (acknowledge,
 // delete, send), at most every 5 s for those arriving on the stream, so a
 // busy inbox does not spend the key's rate limit (60 a minute by default).
@@ -14,6 +14,23 @@ const GAP_STREAM = 5000;
 const TOP_SOURCES = 5;
 // the cards, by their field in GET /stats
 const COUNTS = ["pending", "leased", "dead", "acknowledged", "total"];
+const RANGE_KEY = "zapstream.chartRange";
+// The picker's ranges: which GET /stats range each asks for, and how many
+// of its buckets (the newest) it shows; 15 min is the end of 1 h's minutes.
+const hourFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric" });
+const RANGES = {
+	"15m": { api: "1h", take: 15, unit: "minute", secs: 60, heading: "Events per minute", note: "Last 15 minutes",
+		incrs: [60, 120, 300, 600, 900], tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
+	"1h": { api: "1h", take: 60, unit: "minute", secs: 60, heading: "Events per minute", note: "Last 60 minutes",
+		incrs: [60, 300, 600, 900, 1800, 3600], tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
+	"24h": { api: "24h", take: 24, unit: "hour", secs: 3600, heading: "Events per hour", note: "Last 24 hours",
+		incrs: [3600, 7200, 10800, 21600, 43200, 86400], tick: (d) => formatMinute(d),
+		tip: (d) => `${hourFmt.format(d)}–${formatMinute(new Date(d.getTime() + 3600000))}` },
+	"7d": { api: "7d", take: 7, unit: "day", secs: 86400, heading: "Events per day", note: "Last 7 days (UTC days)",
+		incrs: [86400, 172800], tick: (d) => dayFmt.format(d), tip: (d) => `${dayFmt.format(d)} (UTC)` },
+};
+const PHRASE = { "15m": "in the last 15 minutes", "1h": "in the last hour", "24h": "in the last 24 hours", "7d": "in the last 7 days" };
 
 export class Stats {
 	constructor() {
@@ -25,6 +42,9 @@ export class Stats {
 			total: $("#stat-total"),
 			sources: $("#stat-sources"),
 			chart: $("#chart"),
+			tip: $("#chart-tip"),
+			heading: $("#chart-heading"),
+			picker: $("#chart-range"),
 			chartEmpty: $("#chart-empty"),
 			note: $("#chart-note"),
 			oldest: $("#oldest-pending"),
@@ -40,6 +60,22 @@ export class Stats {
 		this.inFlight = false;
 		this.lastAt = 0;
 		this.hoverIdx = null;
+		this.focusIdx = null;
+		this.range = "1h";
+		try { const r = localStorage.getItem(RANGE_KEY); if (r && RANGES[r]) this.range = r; } catch { /* storage off */ }
+		this.setRange(this.range, { fetch: false });
+		this.el.picker.addEventListener("click", (e) => {
+			const b = e.target.closest("button[data-range]");
+			if (b) this.setRange(b.dataset.range);
+		});
+		// the bars by keyboard: focus shows the newest, arrows move
+		this.el.chart.addEventListener("focus", () => {
+			if (!this.series || !this.series[0].length) return;
+			this.focusIdx = this.hoverIdx ?? this.series[0].length - 1;
+			this.hover(this.focusIdx);
+		});
+		this.el.chart.addEventListener("blur", () => { this.focusIdx = null; this.hover(null); });
+		this.el.chart.addEventListener("keydown", (e) => this.key(e));
 		new ResizeObserver(() => this.resize()).observe(this.el.chart);
 		document.addEventListener("themechange", () => this.rebuild());
 	}
@@ -68,9 +104,32 @@ export class Stats {
 		this.el.dead.closest(".stat").classList.remove("stat-alert");
 		this.el.sources.replaceChildren(h("li", { class: "muted" }, "—"));
 		if (this.plot) { this.plot.destroy(); this.plot = null; }
+		this.series = null;
+		this.summary = "";
 		this.el.chartEmpty.hidden = false;
-		this.el.note.textContent = "Last 60 minutes";
-		this.el.chart.setAttribute("aria-label", "Events per minute: no data yet");
+		this.el.tip.hidden = true;
+		this.el.note.textContent = RANGES[this.range].note;
+		this.el.chart.setAttribute("aria-label", `${RANGES[this.range].heading}: no data yet`);
+	}
+
+	// The picker: its button pressed, the heading, and the figures anew.
+	setRange(range, { fetch = true } = {}) {
+		if (!RANGES[range]) return;
+		const changed = range !== this.range;
+		this.range = range;
+		try { localStorage.setItem(RANGE_KEY, range); } catch { /* storage off */ }
+		for (const b of this.el.picker.querySelectorAll("button[data-range]"))
+			b.setAttribute("aria-pressed", String(b.dataset.range === range));
+		this.el.heading.textContent = RANGES[range].heading;
+		this.el.chart.dataset.range = range;
+		if (!changed || !fetch) return;
+		this.focusIdx = null;
+		this.hoverIdx = null;
+		this.el.tip.hidden = true;
+		// a new bucket width: new axes (rebuilt when the data comes)
+		if (this.plot) { this.plot.destroy(); this.plot = null; }
+		if (this.data && this.data.range === RANGES[range].api) this.renderChart(this.data);
+		if (this.running) this.refresh();
 	}
 
 	// Called after a change: refresh soon, but not more often than the gap.
@@ -87,13 +146,14 @@ export class Stats {
 		if (!this.running) return;
 		clearTimeout(this.timer);
 		this.dueAt = 0;
-		if (this.inFlight) { this.dueAt = Date.now() + GAP_LOCAL; this.timer = setTimeout(() => this.refresh(), GAP_LOCAL); return; }
+		if (this.inFlight) { this.dueAt = Date.now() + 100; this.timer = setTimeout(() => this.refresh(), 100); return; }
 		this.inFlight = true;
 		this.lastAt = Date.now();
 		let next = EVERY;
 		try {
-			const s = await api("GET", "/stats");
-			if (this.running) { this.render(s); this.setStale(""); }
+			const asked = RANGES[this.range].api;
+			const s = await api("GET", `/stats?range=${asked}`);
+			if (this.running) { this.render(s, asked === RANGES[this.range].api); this.setStale(""); }
 		} catch (e) {
 			if (e.status === 401) { this.inFlight = false; return; }
 			if (e.retryAfter) next = Math.max(next, e.retryAfter * 1000);
@@ -107,10 +167,12 @@ export class Stats {
 	setStale(msg) {
 		this.stale = msg;
 		document.body.classList.toggle("stats-stale", !!msg);
-		if (this.hoverIdx === null) this.el.note.textContent = msg || this.summary || "Last 60 minutes";
+		if (this.hoverIdx === null) this.el.note.textContent = msg || this.summary || RANGES[this.range].note;
 	}
 
-	render(s) {
+	// current: the figures are of the range picked (not one picked before
+	// the answer came: the cards are right either way, the chart waits).
+	render(s, current = true) {
 		this.data = s;
 		for (const k of COUNTS) this.el[k].textContent = formatNumber(s[k]);
 		this.el.inFlight.textContent = formatNumber(s.leased);
@@ -119,7 +181,7 @@ export class Stats {
 		// dead events wait for someone to redrive them: the card says so
 		this.el.dead.closest(".stat").classList.toggle("stat-alert", s.dead > 0);
 		this.renderSources(Array.isArray(s.by_source) ? s.by_source : []);
-		this.renderChart(Array.isArray(s.per_minute) ? s.per_minute : []);
+		if (current) this.renderChart(s);
 	}
 
 	// "None" when nothing waits; the age of the oldest pending event else.
@@ -148,19 +210,32 @@ export class Stats {
 
 	// ---- chart --------------------------------------------------------------
 
-	renderChart(perMinute) {
-		const xs = perMinute.map((p) => Math.floor(Date.parse(p.minute) / 1000));
-		const ys = perMinute.map((p) => p.count);
-		this.series = [xs, ys];
+	renderChart(s) {
+		const r = RANGES[this.range];
+		// buckets: [{start, count}]; per_minute for a server before ?range=
+		const all = Array.isArray(s.buckets) ? s.buckets
+			: Array.isArray(s.per_minute) ? s.per_minute.map((p) => ({ start: p.minute, count: p.count })) : [];
+		const list = all.slice(-r.take);
+		// each bar in the middle of its minute, hour or day
+		const xs = list.map((p) => Math.floor(Date.parse(p.start) / 1000) + r.secs / 2);
+		const ys = list.map((p) => p.count);
 		const total = ys.reduce((a, b) => a + b, 0);
 		const peak = ys.length ? Math.max(...ys) : 0;
-		this.summary = `${formatNumber(total)} ${total === 1 ? "event" : "events"} in the last hour`;
+		// a count of 1 beside a peak of 10,000 still shows: a bar is at
+		// least 2 % of the scale high (the tooltip says the true count)
+		const shown = ys.map((n) => (n > 0 ? Math.max(n, peak * 0.02) : 0));
+		this.series = [xs, shown];
+		this.counts = ys;
+		this.el.chart.dataset.bars = String(xs.length);
+		this.el.chart.dataset.bucket = r.unit;
+		this.summary = `${formatNumber(total)} ${total === 1 ? "event" : "events"} ${PHRASE[this.range]}`;
 		this.el.chart.setAttribute("aria-label",
-			`Events per minute over the last 60 minutes: ${formatNumber(total)} in total, at most ${formatNumber(peak)} in one minute.`);
+			`${r.heading}, ${r.note.toLowerCase()}: ${formatNumber(total)} in total, at most ${formatNumber(peak)} in one ${r.unit}.`);
 		if (this.hoverIdx === null && !this.stale) this.el.note.textContent = this.summary;
 		this.el.chartEmpty.hidden = true;
-		if (!this.plot) this.build();
+		if (!this.plot || this.plotRange !== this.range) { if (this.plot) this.plot.destroy(); this.plot = null; this.build(); }
 		else this.plot.setData(this.series);
+		if (this.focusIdx !== null) this.hover(Math.min(this.focusIdx, xs.length - 1));
 	}
 
 	rebuild() {
@@ -179,6 +254,9 @@ export class Stats {
 		const grid = v("--chart-grid");
 		const font = `12px ${v("--font") || "system-ui"}`;
 		const { width, height } = this.size();
+		const r = RANGES[this.range];
+		const half = r.secs / 2;
+		this.plotRange = this.range;
 		const opts = {
 			width, height,
 			padding: [10, 18, 0, 0],
@@ -186,8 +264,9 @@ export class Stats {
 			cursor: { y: false, points: { show: false }, drag: { x: false, y: false, setScale: false } },
 			select: { show: false },
 			scales: {
-				// half a minute either side, so the first and last bars show whole
-				x: { time: true, range: (u, min, max) => [min - 30, max + 30] },
+				// from the first bucket's start to the last one's end: every
+				// bar, the newest too, whole in its own slot
+				x: { time: true, range: (u, min, max) => [min - half, max + half] },
 				y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] },
 			},
 			axes: [
@@ -195,8 +274,8 @@ export class Stats {
 					stroke: axis, font, size: 28, gap: 6,
 					grid: { show: false }, ticks: { show: false },
 					space: 70,
-					incrs: [60, 300, 600, 900, 1800, 3600],
-					values: (u, splits) => splits.map((s) => formatMinute(new Date(s * 1000))),
+					incrs: r.incrs,
+					values: (u, splits) => splits.map((s) => r.tick(new Date(s * 1000))),
 				},
 				{
 					stroke: axis, font, size: 36, gap: 6,
@@ -214,7 +293,7 @@ export class Stats {
 					fill: bar,
 					width: 0,
 					points: { show: false },
-					paths: uPlot.paths.bars({ size: [0.72, 18], radius: 0.25 }),
+					paths: uPlot.paths.bars({ size: [0.72, 64], radius: 0.25 }),
 				},
 			],
 			hooks: {
@@ -225,14 +304,50 @@ export class Stats {
 	}
 
 	hover(idx) {
-		if (idx === null || idx === undefined || !this.series) {
+		if ((idx === null || idx === undefined) && this.focusIdx !== null) idx = this.focusIdx;
+		if (idx === null || idx === undefined || !this.series || idx < 0 || idx >= this.series[0].length) {
 			this.hoverIdx = null;
-			this.el.note.textContent = this.stale || this.summary || "Last 60 minutes";
+			this.el.tip.hidden = true;
+			this.el.note.textContent = this.stale || this.summary || RANGES[this.range].note;
 			return;
 		}
 		this.hoverIdx = idx;
-		const n = this.series[1][idx];
-		this.el.note.textContent = `${formatMinute(new Date(this.series[0][idx] * 1000))} · ${formatNumber(n)} ${n === 1 ? "event" : "events"}`;
+		const r = RANGES[this.range];
+		const n = this.counts[idx];
+		const text = `${r.tip(new Date((this.series[0][idx] - r.secs / 2) * 1000))} · ${formatNumber(n)} ${n === 1 ? "event" : "events"}`;
+		this.el.note.textContent = text;
+		this.el.tip.textContent = text;
+		this.el.tip.hidden = false;
+		this.placeTip(idx);
+	}
+
+	// Above the bar (or its slot, when empty), inside the chart's width.
+	placeTip(idx) {
+		const u = this.plot;
+		if (!u) return;
+		const wrap = this.el.chart.parentElement.getBoundingClientRect();
+		const over = u.over.getBoundingClientRect();
+		const x = over.left - wrap.left + u.valToPos(this.series[0][idx], "x");
+		const y = over.top - wrap.top + u.valToPos(this.series[1][idx] || 0, "y");
+		const w = this.el.tip.offsetWidth;
+		const left = Math.min(Math.max(x, w / 2), wrap.width - w / 2);
+		this.el.tip.style.left = `${left}px`;
+		this.el.tip.style.top = `${Math.max(y, this.el.tip.offsetHeight + 6)}px`;
+	}
+
+	key(e) {
+		if (!this.series || !this.series[0].length) return;
+		const last = this.series[0].length - 1;
+		let i = this.focusIdx ?? last;
+		if (e.key === "ArrowLeft") i = Math.max(0, i - 1);
+		else if (e.key === "ArrowRight") i = Math.min(last, i + 1);
+		else if (e.key === "Home") i = 0;
+		else if (e.key === "End") i = last;
+		else if (e.key === "Escape") { this.focusIdx = null; this.hover(null); return; }
+		else return;
+		e.preventDefault();
+		this.focusIdx = i;
+		this.hover(i);
 	}
 
 	size() {

@@ -17,7 +17,7 @@
 #include "store/zs_db.h"
 
 /* The schema version this build reads and writes (sql/postgres/NNN_). */
-#define ZS_PG_SCHEMA_VERSION 5
+#define ZS_PG_SCHEMA_VERSION 6
 
 /* Parameters of the largest statement (a search: 28); a bind past it is
  * dropped, and PostgreSQL then refuses the statement. */

@@ -14,7 +14,7 @@
 #include "store/zs_db.h"
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define ZS_SQLITE_SCHEMA_VERSION 7
+#define ZS_SQLITE_SCHEMA_VERSION 8
 
 /* SQLite's texts, by zs_sql (NULL: zs_sql_common's). */
 extern const char *const zs_sqlite_sql[SQL__MAX];
