@@ -150,8 +150,12 @@ expect_full() {
 }
 
 @test "a closed stream frees its slot within a second, with STREAM_PING_SECONDS=15" {
-	# (under CGI there is no connection to look at: the write of the
-	# stream's ':' line fails instead, within the same second)
+	# Under CGI there is no connection to look at: the stream's idle ':'
+	# line (every 0.8 s) reaches Apache, which then finds the client
+	# gone and closes the pipe, and the next one fails: two idle writes,
+	# up to 1.6 s (docs/api.md). Elsewhere the connection is watched.
+	limit=1000
+	zs_resident || limit=2000
 	STREAM_MAX_PER_KEY=1 STREAM_PING_SECONDS=15 zs_start
 	open_stream "$BATS_TEST_TMPDIR/s1" "$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A"
 	req GET /inbox/stream -H "X-API-Key: $KEY_A" -m 5
@@ -160,15 +164,18 @@ expect_full() {
 	kill "$LAST_STREAM"
 	start=$(date +%s%N)
 	ok=
-	for _ in $(seq 1 15); do
+	# ask again until twice the limit has passed, then hold it to the limit
+	while [ $(( ($(date +%s%N) - start) / 1000000 )) -lt $((2 * limit)) ]; do
 		sleep 0.1
 		code=$(curl -s -o "$BATS_TEST_TMPDIR/s2" -m 0.5 -w '%{http_code}' \
 			"$ZS_URL/inbox/stream" -H "X-API-Key: $KEY_A" || :)
 		if [ "$code" = 200 ]; then ok=1; break; fi
 	done
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
-	echo "a new stream was accepted after $ms ms (last status $code)"
+	echo "a new stream was accepted after $ms ms (last status $code; limit $limit ms)"
 	[ -n "$ok" ]
+	# the 200 came at most one attempt (0.1 s and a request) after the slot
+	[ "$ms" -le $((limit + 700)) ]
 	grep -q '^retry: 3000' "$BATS_TEST_TMPDIR/s2"
 }
 
