@@ -2,6 +2,7 @@
 // so the page also works when ZapStream is served under a prefix; /docs
 // is redirected to /docs/ by the web server, so "../" is the site root.
 // A module, so it shares the dashboard's theme code (../js/theme.js).
+import { devKey } from "../js/devkey.js";
 import { initTheme, isDark } from "../js/theme.js";
 
 const root = document.documentElement;
@@ -13,20 +14,6 @@ const applyTheme = () => root.classList.toggle("dark-mode", isDark());
 applyTheme();
 document.addEventListener("themechange", applyTheme);
 initTheme(document.getElementById("theme-toggle"));
-
-// The key that `make dev` writes into www/dev-key.json, if any: the same
-// file, and the same rule, as the dashboard's key box (app.js).
-async function devKey() {
-	try {
-		const res = await fetch(new URL("../dev-key.json", document.baseURI), { cache: "no-store" });
-		if (!res.ok) return "";
-		const j = await res.json();
-		const k = j && (j.api_key || j.key);
-		return typeof k === "string" ? k.trim() : "";
-	} catch {
-		return "";
-	}
-}
 
 // A new Idempotency-Key example for each page load. Swagger UI's Try it
 // out sends a parameter's example, so a fixed one (the README's

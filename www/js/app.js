@@ -3,6 +3,7 @@
 // the playground.
 
 import { setApiKey, bus, rel } from "./api.js";
+import { devKey } from "./devkey.js";
 import { $ } from "./dom.js";
 import { relativeTime } from "./format.js";
 import { initTheme } from "./theme.js";
@@ -57,19 +58,6 @@ const store = {
 function setKeyMessage(text, state = "info") {
 	keyMessage.textContent = text;
 	keyMessage.dataset.state = state;
-}
-
-// The key that `make dev` writes into www/dev-key.json, if any.
-async function devKey() {
-	try {
-		const res = await fetch(rel("/dev-key.json"), { cache: "no-store" });
-		if (!res.ok) return "";
-		const j = await res.json();
-		const k = j && (j.api_key || j.key);
-		return typeof k === "string" ? k.trim() : "";
-	} catch {
-		return "";
-	}
 }
 
 function connect(key) {
