@@ -176,6 +176,20 @@ rejected(const struct zs_req *req, int s, const char *reason)
 		    src->name);
 }
 
+/* The log's reason for a body refused with the status of req. */
+static const char *
+body_reason(const struct zs_req *req)
+{
+	switch (req->status) {
+	case 413:
+		return "too_large";
+	case 415:
+		return "unsupported_type";
+	default:
+		return "invalid_body";
+	}
+}
+
 /*
  * A delivery whose body the boundary refused (zs_app_on_refused): too
  * large, not JSON by its type, or cut short. Logged for its source when
@@ -195,8 +209,7 @@ refused(struct zs_req *req)
 		zs_metrics_hook("_unknown", 0, "unknown_source");
 		return;
 	}
-	rejected(req, s, req->status == 413 ? "too_large" :
-	    req->status == 415 ? "unsupported_type" : "invalid_body");
+	rejected(req, s, body_reason(req));
 }
 
 /* What a delivery's body must be: any JSON object. */
@@ -225,8 +238,7 @@ store_delivery(struct zs_req *req, int s)
 	enum zs_store_rc	 rc;
 
 	if (zs_serve_body(req, &delivery_body) == -1) {
-		rejected(req, s, req->status == 413 ? "too_large" :
-		    "invalid_body");
+		rejected(req, s, body_reason(req));
 		return;
 	}
 	json = req->parsed.json;
