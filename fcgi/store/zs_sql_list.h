@@ -52,30 +52,24 @@
 	ZS_SQL_LIST_TERMS(PAYLOAD, status, cmp) " ORDER BY seq " order \
 	" LIMIT ?7"
 
-/* A dialect's ten list statements, from LIST(status, cmp, order). */
-#define ZS_SQL_LISTS(LIST) \
-	[SQL_LIST_PENDING_ASC] = LIST(ZS_SQL_PENDING("27"), ">", "ASC"), \
-	[SQL_LIST_PENDING_DESC] = LIST(ZS_SQL_PENDING("27"), "<", "DESC"), \
-	[SQL_LIST_LEASED_ASC] = LIST(ZS_SQL_LEASED("27"), ">", "ASC"), \
-	[SQL_LIST_LEASED_DESC] = LIST(ZS_SQL_LEASED("27"), "<", "DESC"), \
-	[SQL_LIST_ACKED_ASC] = LIST(ZS_SQL_ACKED("27"), ">", "ASC"), \
-	[SQL_LIST_ACKED_DESC] = LIST(ZS_SQL_ACKED("27"), "<", "DESC"), \
-	[SQL_LIST_DEAD_ASC] = LIST(ZS_SQL_DEAD("27"), ">", "ASC"), \
-	[SQL_LIST_DEAD_DESC] = LIST(ZS_SQL_DEAD("27"), "<", "DESC"), \
-	[SQL_LIST_ALL_ASC] = LIST(ZS_SQL_ANY("27"), ">", "ASC"), \
-	[SQL_LIST_ALL_DESC] = LIST(ZS_SQL_ANY("27"), "<", "DESC")
-
-/* A dialect's ten search statements, from SEARCH(status, cmp, order). */
-#define ZS_SQL_SEARCHES(SEARCH) \
-	[SQL_SEARCH_PENDING_ASC] = SEARCH(ZS_SQL_PENDING("28"), ">", "ASC"), \
-	[SQL_SEARCH_PENDING_DESC] = SEARCH(ZS_SQL_PENDING("28"), "<", "DESC"), \
-	[SQL_SEARCH_LEASED_ASC] = SEARCH(ZS_SQL_LEASED("28"), ">", "ASC"), \
-	[SQL_SEARCH_LEASED_DESC] = SEARCH(ZS_SQL_LEASED("28"), "<", "DESC"), \
-	[SQL_SEARCH_ACKED_ASC] = SEARCH(ZS_SQL_ACKED("28"), ">", "ASC"), \
-	[SQL_SEARCH_ACKED_DESC] = SEARCH(ZS_SQL_ACKED("28"), "<", "DESC"), \
-	[SQL_SEARCH_DEAD_ASC] = SEARCH(ZS_SQL_DEAD("28"), ">", "ASC"), \
-	[SQL_SEARCH_DEAD_DESC] = SEARCH(ZS_SQL_DEAD("28"), "<", "DESC"), \
-	[SQL_SEARCH_ALL_ASC] = SEARCH(ZS_SQL_ANY("28"), ">", "ASC"), \
-	[SQL_SEARCH_ALL_DESC] = SEARCH(ZS_SQL_ANY("28"), "<", "DESC")
+/*
+ * A dialect's ten statements of one kind, one per state and order: KIND
+ * is SQL_LIST or SQL_SEARCH (their enum names), MAKE(status, cmp, order)
+ * writes one, and now is the parameter of now.
+ */
+#define ZS_SQL_BY_STATE(KIND, MAKE, now) \
+	[KIND##_PENDING_ASC] = MAKE(ZS_SQL_PENDING(now), ">", "ASC"), \
+	[KIND##_PENDING_DESC] = MAKE(ZS_SQL_PENDING(now), "<", "DESC"), \
+	[KIND##_LEASED_ASC] = MAKE(ZS_SQL_LEASED(now), ">", "ASC"), \
+	[KIND##_LEASED_DESC] = MAKE(ZS_SQL_LEASED(now), "<", "DESC"), \
+	[KIND##_ACKED_ASC] = MAKE(ZS_SQL_ACKED(now), ">", "ASC"), \
+	[KIND##_ACKED_DESC] = MAKE(ZS_SQL_ACKED(now), "<", "DESC"), \
+	[KIND##_DEAD_ASC] = MAKE(ZS_SQL_DEAD(now), ">", "ASC"), \
+	[KIND##_DEAD_DESC] = MAKE(ZS_SQL_DEAD(now), "<", "DESC"), \
+	[KIND##_ALL_ASC] = MAKE(ZS_SQL_ANY(now), ">", "ASC"), \
+	[KIND##_ALL_DESC] = MAKE(ZS_SQL_ANY(now), "<", "DESC")
+/* The ten lists, from LIST(status, cmp, order); the ten searches. */
+#define ZS_SQL_LISTS(LIST) ZS_SQL_BY_STATE(SQL_LIST, LIST, "27")
+#define ZS_SQL_SEARCHES(SEARCH) ZS_SQL_BY_STATE(SQL_SEARCH, SEARCH, "28")
 
 #endif

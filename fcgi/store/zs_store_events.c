@@ -527,6 +527,16 @@ zs_store_delete(const char *tenant, const char *id)
 	return zs_db_end(rc);
 }
 
+/* Runs a purge statement s with (cutoff, limit). */
+static enum zs_store_rc
+purge_run(enum zs_sql s, int64_t cutoff, long limit)
+{
+	zs_db->reset(s);
+	zs_db->bind_int(s, 1, cutoff);
+	zs_db->bind_int(s, 2, limit);
+	return zs_db_run(s);
+}
+
 /* Runs one purge statement with (cutoff, limit) in its own transaction,
  * after first (its search rows) when that is not SQL__MAX. */
 static enum zs_store_rc
@@ -537,17 +547,10 @@ purge_step(enum zs_sql first, enum zs_sql s, int64_t cutoff, long limit,
 
 	if ((rc = zs_db->begin(ZS_TX_WRITE)) != ZS_STORE_OK)
 		return rc;
-	if (first != SQL__MAX) {
-		zs_db->reset(first);
-		zs_db->bind_int(first, 1, cutoff);
-		zs_db->bind_int(first, 2, limit);
-		if ((rc = zs_db_run(first)) != ZS_STORE_OK)
-			return zs_db_end(rc);
-	}
-	zs_db->reset(s);
-	zs_db->bind_int(s, 1, cutoff);
-	zs_db->bind_int(s, 2, limit);
-	if ((rc = zs_db_run(s)) == ZS_STORE_OK)
+	if (first != SQL__MAX && (rc = purge_run(first, cutoff, limit)) !=
+	    ZS_STORE_OK)
+		return zs_db_end(rc);
+	if ((rc = purge_run(s, cutoff, limit)) == ZS_STORE_OK)
 		*removed = zs_db->changes(s);
 	return zs_db_end(rc);
 }

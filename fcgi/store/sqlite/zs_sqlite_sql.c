@@ -39,13 +39,14 @@
 #define INDEXED "EXISTS (SELECT 1 FROM events_fts_docsize WHERE id = seq)"
 
 const char *const zs_sqlite_sql[SQL__MAX] = {
+	/* GET /inbox: zs_sql_list.h, with SQLite's JSON functions. */
+	ZS_SQL_LISTS(LIST),
 	/*
 	 * Full-text search: an FTS5 table without content of its own
 	 * (sql/migrations/007_search.sql), kept by the store rather than
 	 * by triggers, since PRAGMA trusted_schema = OFF keeps virtual
 	 * tables out of triggers.
 	 */
-	ZS_SQL_LISTS(LIST),
 	ZS_SQL_SEARCHES(SEARCH),
 	/* Batches: the events after search_state.upto, by seq. */
 	[SQL_SEARCH_BACKLOG] = "SELECT coalesce((SELECT seq FROM "
