@@ -239,6 +239,18 @@ parse_payload(struct zs_list_params *p, const char *name, const char *v,
 	return 0;
 }
 
+/* Makes p->hint the words of q and then those of the payload filters,
+ * ZS_SEARCH_WORDS at most (zs_store.h). */
+static void
+put_hint(struct zs_list_params *p)
+{
+	char	 both[2 * (ZS_SEARCH_BYTES + 1)];
+
+	snprintf(both, sizeof(both), "%s %s", p->q, p->hint);
+	zs_search_words(p->hint, sizeof(p->hint), both, strlen(both),
+	    ZS_SEARCH_WORDS);
+}
+
 /* Parameters of GET /inbox, in the order of the seen[] flags below. */
 enum list_param {
 	LP_LIMIT, LP_STATUS, LP_TOPIC, LP_TYPE, LP_SOURCE, LP_SINCE,
@@ -355,6 +367,8 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 	}
 	if (rc == -1)
 		return -1;
+	if (p->hint[0] != '\0')	/* q's words first, then the filters' */
+		put_hint(p);
 	if (p->until_ms >= 0 && p->since_ms >= 0 &&
 	    p->until_ms <= p->since_ms) {
 		set_err(err, "until", "must be later than since");

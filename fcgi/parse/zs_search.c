@@ -1,5 +1,6 @@
 /* zs_search: the words of q= and the payload filters. See zs_search.h. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parse/zs_search.h"
@@ -17,8 +18,8 @@ word_byte(unsigned char c)
 int
 zs_search_words(char *out, size_t outsz, const char *v, size_t len, int max)
 {
-	size_t		 i, n = 0;
-	int		 words = 0, in_word = 0, writing = 1;
+	size_t		 i, n = 0, start = 0;
+	int		 words = 0, in_word = 0, writing = outsz > 0;
 	unsigned char	 c;
 
 	for (i = 0; i < len; i++) {
@@ -29,16 +30,23 @@ zs_search_words(char *out, size_t outsz, const char *v, size_t len, int max)
 		}
 		if (!in_word) {
 			in_word = 1;
+			start = n;	/* a word that does not fit goes whole */
 			if (++words > max)
 				writing = 0;
-			else if (n > 0 && n + 1 < outsz)
+			else if (writing && n > 0)
 				out[n++] = ' ';
 		}
-		if (writing && n + 1 < outsz)
-			out[n++] = (char)tolower(c);
+		if (!writing)
+			continue;
+		if (n + 1 >= outsz) {
+			n = start;
+			writing = 0;
+			continue;
+		}
+		out[n++] = (char)tolower(c);
 	}
 	if (outsz > 0)
-		out[n < outsz ? n : outsz - 1] = '\0';
+		out[n] = '\0';
 	return words;
 }
 
@@ -131,8 +139,9 @@ zs_search_payload(struct zs_payload_filter *f, char *hint, size_t hintsz,
     const char *path, const char *v, size_t len, const char **why)
 {
 	static const char *const keywords[] = { "true", "false", "null" };
+	char		 both[ZS_SEARCH_BYTES + 1 + ZS_PAYLOAD_VALUE_BYTES + 1];
 	enum zs_text_rc	 rc;
-	size_t		 i, used;
+	size_t		 i;
 
 	memset(f, 0, sizeof(*f));
 	if ((*why = path_problem(path)) != NULL)
@@ -157,13 +166,7 @@ zs_search_payload(struct zs_payload_filter *f, char *hint, size_t hintsz,
 	/* a number may be written otherwise (4.2e3); a keyword is in most */
 	if (f->number || f->keyword != NULL || !words_hold(v, len))
 		return 0;
-	used = strlen(hint);
-	if (used > 0 && used + 1 < hintsz)
-		hint[used++] = ' ';
-	zs_search_words(hint + used, hintsz - used, v, len,
-	    ZS_SEARCH_WORDS - zs_search_words(NULL, 0, hint, used,
-	    ZS_SEARCH_WORDS));
-	if (used > 0 && hint[used] == '\0')
-		hint[used - 1] = '\0';	/* no words: no trailing space */
+	snprintf(both, sizeof(both), "%s %s", hint, f->value);
+	zs_search_words(hint, hintsz, both, strlen(both), ZS_SEARCH_WORDS);
 	return 0;
 }

@@ -16,8 +16,9 @@
 
 /*
  * Writes the words of v[0..len) into out[outsz], joined by one space,
- * at most max of them; returns how many v has (more than max: only max
- * were written). out is always NUL-terminated.
+ * at most max of them and only whole ones (the first that does not fit
+ * ends the writing); returns how many v has. out is always
+ * NUL-terminated.
  */
 int	 zs_search_words(char *out, size_t outsz, const char *v, size_t len,
 	    int max);
@@ -25,9 +26,9 @@ int	 zs_search_words(char *out, size_t outsz, const char *v, size_t len,
 /*
  * Parses the filter payload.<path>=<value> into f: path (after
  * "payload.") and v[0..len), already percent-decoded. When every match
- * must have the value's words in its payload's text, appends them to
- * hint[hintsz] (space-separated, ZS_SEARCH_WORDS at most in all), so a
- * search index can narrow the scan. 0, or -1 with *why a message for the
+ * must have the value's words in its payload's text, adds them to the
+ * words in hint[hintsz] (ZS_SEARCH_WORDS at most in all), so a search
+ * index can narrow the scan. 0, or -1 with *why a message for the
  * parameter.
  */
 int	 zs_search_payload(struct zs_payload_filter *f, char *hint,

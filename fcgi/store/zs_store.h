@@ -118,11 +118,12 @@ struct zs_list_params {
 	struct zs_payload_filter payload[ZS_PAYLOAD_FILTERS];
 	int			 npayload;
 	char			 hint[ZS_SEARCH_BYTES + 1];
-					/* words that every match of the
-					   payload filters has in its
-					   payload's text, as q (zs_query.c
-					   says when): the search index may
-					   narrow with them */
+					/* the words of q, then words that
+					   every match of the payload filters
+					   has in its payload's text
+					   (zs_search.c says when), as q; ""
+					   when no filter gives any: a search
+					   index may narrow with them */
 	int64_t			 after_seq;	/* cursor position; -1 = none */
 };
 

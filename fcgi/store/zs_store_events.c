@@ -300,38 +300,6 @@ zs_store_insert(const struct zs_new_event *ev, struct zs_inserted *out)
 	return rc;
 }
 
-/*
- * The words a list searches for into out[outsz] ("" for none): q's, then
- * those of the payload filters' hint while the search index is on, up to
- * ZS_SEARCH_WORDS (fewer words find more, never fewer: the hint only
- * narrows the scan, the filters still decide).
- */
-static const char *
-list_words(const struct zs_list_params *p, char *out, size_t outsz)
-{
-	const struct zs_config	*cfg = zs_db_cfg();
-	const char		*h = p->hint;
-	size_t			 n;
-	int			 words;
-
-	snprintf(out, outsz, "%s", p->q);
-	if (cfg == NULL || !cfg->search_index || *h == '\0')
-		return out;
-	n = strlen(out);
-	for (words = n > 0, h = p->q; *h != '\0'; h++)
-		words += *h == ' ';
-	for (h = p->hint; *h != '\0' && words < ZS_SEARCH_WORDS; words++) {
-		if (n > 0 && n + 1 < outsz)
-			out[n++] = ' ';
-		while (*h != '\0' && *h != ' ' && n + 1 < outsz)
-			out[n++] = *h++;
-		while (*h == ' ')
-			h++;
-	}
-	out[n] = '\0';
-	return out;
-}
-
 /* Binds payload filter k of a list (NULL: none) to its four parameters. */
 static void
 bind_payload(enum zs_sql s, int k, const struct zs_payload_filter *f)
@@ -367,8 +335,10 @@ zs_store_list(const char *tenant, const struct zs_list_params *p,
 	enum zs_store_rc	 rc;
 	enum zs_sql		 s;
 	struct zs_event		 ev;
-	char			 buf[2 * ZS_SEARCH_BYTES + 2];
-	const char		*words = list_words(p, buf, sizeof(buf));
+	const struct zs_config	*cfg = zs_db_cfg();
+	/* the hint narrows the scan; the filters still decide */
+	const char		*words = cfg != NULL && cfg->search_index &&
+				    p->hint[0] ? p->hint : p->q;
 	long			 n = 0;
 	int			 row, k;
 

@@ -142,6 +142,16 @@ search_rows() {
 	[ "$(found "payload.ref=ref-7&limit=3&cursor=$c")" = '[64,65]' ]
 }
 
+@test "a payload filter whose words do not all fit the search's still finds its events" {
+	long=$(head -c 300 /dev/zero | tr '\0' w)
+	new_event "{\"topic\":\"pl\",\"payload\":{\"n\":71,\"code\":\"$long\"}}" >/dev/null
+	new_event "{\"topic\":\"pl\",\"payload\":{\"n\":72,\"code\":\"w-$long\",\"ref\":\"a b c d e f g h i\"}}" >/dev/null
+	# one word longer than the search words' buffer
+	[ "$(found "topic=pl&payload.code=$long")" = '[71]' ]
+	# more words in all than a search takes, with q first
+	[ "$(found "topic=pl&q=w&payload.ref=a+b+c+d+e+f+g+h+i&payload.code=w-$long")" = '[72]' ]
+}
+
 @test "a malformed payload filter is 400 INVALID_PARAMETER naming it" {
 	for q in 'payload.=1' 'payload.a..b=1' 'payload.a.=1' 'payload.a$b=1' 'payload.a%20b=1' \
 		"payload.$(head -c 65 /dev/zero | tr '\0' a)=1" 'payload.a.b.c.d.e.f.g.h.i=1' \
