@@ -15,6 +15,17 @@ set_err(struct zs_query_error *err, const char *field, const char *msg)
 {
 	snprintf(err->field, sizeof(err->field), "%s", field);
 	snprintf(err->message, sizeof(err->message), "%s", msg);
+	err->unprocessable = 0;
+}
+
+/* set_err for a search the query string carries well but that cannot be
+ * run: the issue asks for 422 there, like a body that fails validation. */
+static void
+set_unprocessable(struct zs_query_error *err, const char *field,
+    const char *msg)
+{
+	set_err(err, field, msg);
+	err->unprocessable = 1;
 }
 
 /*
@@ -125,7 +136,7 @@ zs_query_find(const char *qs, const char *name,
 {
 	char			 n[ZS_QUERY_NAME_MAX + 1];
 	size_t			 pos = 0;
-	struct zs_query_error	 err = { "", "" };	/* unused here */
+	struct zs_query_error	 err = { "", "", 0 };	/* unused here */
 
 	while (zs_query_next(qs, &pos, n, value, vlen, &err) == 1)
 		if (strcmp(n, name) == 0)
@@ -200,20 +211,21 @@ parse_search(char *out, const char *v, size_t len, struct zs_query_error *err)
 	int		 n;
 
 	if (len > ZS_SEARCH_BYTES) {
-		set_err(err, "q", "must be at most 256 bytes");
+		set_unprocessable(err, "q", "must be at most 256 bytes");
 		return -1;
 	}
 	if ((rc = zs_text_check(v, len, ZS_SEARCH_BYTES)) != ZS_TEXT_OK) {
-		set_err(err, "q", zs_text_strerror(rc));
+		set_unprocessable(err, "q", zs_text_strerror(rc));
 		return -1;
 	}
 	if ((n = zs_search_words(out, ZS_SEARCH_BYTES + 1, v, len,
 	    ZS_SEARCH_WORDS)) > ZS_SEARCH_WORDS) {
-		set_err(err, "q", "must have at most 8 words");
+		set_unprocessable(err, "q", "must have at most 8 words");
 		return -1;
 	}
 	if (n == 0) {
-		set_err(err, "q", "must contain a letter or a digit");
+		set_unprocessable(err, "q",
+		    "must contain a letter or a digit");
 		return -1;
 	}
 	return 0;
@@ -227,12 +239,13 @@ parse_payload(struct zs_list_params *p, const char *name, const char *v,
 	const char	*why;
 
 	if (p->npayload == ZS_PAYLOAD_FILTERS) {
-		set_err(err, name, "at most 3 payload filters may be given");
+		set_unprocessable(err, name,
+		    "at most 3 payload filters may be given");
 		return -1;
 	}
 	if (zs_search_payload(&p->payload[p->npayload], p->hint,
 	    sizeof(p->hint), name + strlen("payload."), v, len, &why) == -1) {
-		set_err(err, name, why);
+		set_unprocessable(err, name, why);
 		return -1;
 	}
 	p->npayload++;
@@ -371,7 +384,7 @@ zs_query_list(const char *qs, const struct zs_seal_key *key,
 		put_hint(p);
 	if (p->until_ms >= 0 && p->since_ms >= 0 &&
 	    p->until_ms <= p->since_ms) {
-		set_err(err, "until", "must be later than since");
+		set_unprocessable(err, "until", "must be later than since");
 		return -1;
 	}
 	if (seen[LP_CURSOR] && cursor_order != p->order) {

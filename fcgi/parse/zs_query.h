@@ -19,6 +19,10 @@
 struct zs_query_error {
 	char	 field[ZS_QUERY_NAME_MAX + 1];	/* parameter name */
 	char	 message[160];			/* plain English */
+	int	 unprocessable;	/* a search that is well formed as a
+				   query but not one we can run (q=,
+				   payload.*=, until before since):
+				   422, not 400 */
 };
 
 /*

@@ -52,8 +52,9 @@ get_inbox(struct zs_req *req)
 		return;
 	}
 	if (zs_query_list(req->query, &key, &p, &qe) == -1) {
-		zs_reply_invalid(req, ZS_ERR_INVALID_PARAMETER, qe.field,
-		    qe.message);
+		zs_reply_invalid(req, qe.unprocessable ?
+		    ZS_ERR_VALIDATION_FAILED : ZS_ERR_INVALID_PARAMETER,
+		    qe.field, qe.message);
 		return;
 	}
 	if (p.q[0] && !req->cfg->search_index) {

@@ -85,7 +85,7 @@ load ../helpers/suite
 	[ "$(jq -c '[.events[].id]' <<<"$body")" = "[\"$b\",\"$a\"]" ]
 	# an empty window is a mistake, said so
 	req_a GET "/inbox?since=$late&until=$mid"
-	expect_error 400 INVALID_PARAMETER
+	expect_error 422 VALIDATION_FAILED
 	[ "$(jq -r '.error.details[0] | .field + ": " + .message' <<<"$body")" = "until: must be later than since" ]
 }
 

@@ -164,6 +164,31 @@ static const struct list_bad {
 	{ "%zz=1", "query", "malformed" },
 };
 
+/*
+ * The search's own errors are 422 (err->unprocessable); the query string's
+ * are 400. Each row: the query, the field named, whether unprocessable.
+ */
+static const struct list_kind {
+	const char	*qs;
+	const char	*field;
+	int		 unprocessable;
+} list_kinds[] = {
+	{ "q=!!!", "q", 1 },
+	{ "q=%C3", "q", 1 },
+	{ "q=a+b+c+d+e+f+g+h+i", "q", 1 },
+	{ "q=", "q", 1 },
+	{ "q=a&q=b", "q", 0 },
+	{ "q=%00a", "q", 0 },
+	{ "payload.a..b=1", "payload.a..b", 1 },
+	{ "payload.a=1&payload.b=1&payload.c=1&payload.d=1", "payload.d", 1 },
+	{ "payload.a=%C3", "payload.a", 1 },
+	{ "payload.a=%00", "payload.a", 0 },
+	{ "since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z", "until", 1 },
+	{ "since=2026-01-01T00:00:00Z&until=2026-01-01T00:00:00Z", "until", 1 },
+	{ "until=tomorrow", "until", 0 },
+	{ "limit=0", "limit", 0 },
+};
+
 /* Long query strings: pre, unit n times, post. */
 /* A parameter name of ZS_QUERY_NAME_MAX bytes, all 'a'. */
 #define A8 "aaaaaaaa"
@@ -363,6 +388,19 @@ suite_query(void)
 		CHECK(rc == -1, "want -1, got %d", rc);
 		if (rc == -1)
 			check_err(&err, list_bads[i].field, list_bads[i].msg);
+	}
+
+	for (i = 0; i < sizeof(list_kinds) / sizeof(list_kinds[0]); i++) {
+		begins(list_kinds[i].qs);
+		memset(&err, 0, sizeof(err));
+		err.unprocessable = -1;
+		rc = zs_query_list(list_kinds[i].qs, &unit_key, &p, &err);
+		CHECK(rc == -1 && err.unprocessable ==
+		    list_kinds[i].unprocessable, "want -1 and %d, got %d "
+		    "and %d", list_kinds[i].unprocessable, rc,
+		    err.unprocessable);
+		if (rc == -1)
+			check_err(&err, list_kinds[i].field, NULL);
 	}
 
 	for (i = 0; i < sizeof(list_longs) / sizeof(list_longs[0]); i++) {
