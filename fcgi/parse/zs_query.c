@@ -465,24 +465,38 @@ zs_query_stream(const char *qs, const struct zs_seal_key *key,
 }
 
 int
-zs_query_stats(const char *qs, enum zs_stats_range *range,
+zs_query_stats(const char *qs, struct zs_stats_params *p,
     struct zs_query_error *err)
 {
 	static const char *const names[ZS_RANGE__MAX] = { "1h", "24h", "7d" };
 	char	 name[ZS_QUERY_NAME_MAX + 1];
 	char	 value[ZS_QUERY_VALUE_MAX + 1];
 	size_t	 pos = 0, vlen;
-	int	 rc, seen = 0, r;
+	int	 rc, r, seen_range = 0, seen_since = 0, seen_until = 0;
+	int	*seen;
 
-	*range = ZS_RANGE_1H;
+	p->range = ZS_RANGE_1H;
+	p->since_ms = p->until_ms = -1;
 	while ((rc = zs_query_next(qs, &pos, name, value, &vlen, err)) == 1) {
-		if (strcmp(name, "range") != 0) {
+		if (strcmp(name, "range") == 0)
+			seen = &seen_range;
+		else if (strcmp(name, "since") == 0)
+			seen = &seen_since;
+		else if (strcmp(name, "until") == 0)
+			seen = &seen_until;
+		else {
 			unknown_param(err, name);
 			return -1;
 		}
-		if (seen++) {
+		if ((*seen)++) {
 			set_err(err, name, "must be given at most once");
 			return -1;
+		}
+		if (seen == &seen_since || seen == &seen_until) {
+			if (parse_time(name, value, vlen, seen == &seen_since ?
+			    &p->since_ms : &p->until_ms, err))
+				return -1;
+			continue;
 		}
 		for (r = 0; r < ZS_RANGE__MAX; r++)
 			if (strcmp(value, names[r]) == 0)
@@ -491,7 +505,21 @@ zs_query_stats(const char *qs, enum zs_stats_range *range,
 			set_err(err, name, "must be 1h, 24h or 7d");
 			return -1;
 		}
-		*range = (enum zs_stats_range)r;
+		p->range = (enum zs_stats_range)r;
 	}
-	return rc == 0 ? 0 : -1;
+	if (rc != 0)
+		return -1;
+	if (seen_range && seen_since) {
+		set_err(err, "since", "cannot be given with range; give one");
+		return -1;
+	}
+	if (seen_until && !seen_since) {
+		set_err(err, "until", "needs since");
+		return -1;
+	}
+	if (seen_until && p->until_ms <= p->since_ms) {
+		set_unprocessable(err, "until", "must be later than since");
+		return -1;
+	}
+	return 0;
 }

@@ -77,9 +77,15 @@ int	 zs_query_stream(const char *qs, const struct zs_seal_key *key,
  * key. 0 or -1 with err set. */
 int	 zs_query_list(const char *qs, const struct zs_seal_key *key,
 	    struct zs_list_params *p, struct zs_query_error *err);
-/* Parses GET /stats parameters: range=1h|24h|7d (default 1h). 0 or -1
- * with err set. */
-int	 zs_query_stats(const char *qs, enum zs_stats_range *range,
+/* GET /stats: a range, or a custom window since (and until). */
+struct zs_stats_params {
+	enum zs_stats_range	 range;		/* without since */
+	int64_t			 since_ms;	/* -1: a range */
+	int64_t			 until_ms;	/* -1: to now */
+};
+/* Parses GET /stats parameters: range=1h|24h|7d (default 1h), or since
+ * with an optional until instead. 0 or -1 with err set. */
+int	 zs_query_stats(const char *qs, struct zs_stats_params *p,
 	    struct zs_query_error *err);
 
 #endif

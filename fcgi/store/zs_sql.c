@@ -80,7 +80,7 @@ const char *const zs_sql_common[SQL__MAX] = {
 	 * cost 2 ms, the plain range a quarter of that). */
 	[SQL_STATS_BUCKETS] =
 	"SELECT minute, count FROM event_minutes "
-	"WHERE tenant = ?1 AND minute >= ?2",
+	"WHERE tenant = ?1 AND minute >= ?2 AND minute < ?3",
 	[SQL_STATS_LEASED] =
 	"SELECT count(*) FROM events WHERE tenant = ?1 AND " OPEN
 	" AND visible_at > ?2 AND lease_id IS NOT NULL",

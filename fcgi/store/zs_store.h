@@ -226,14 +226,33 @@ struct zs_stats {
 	 * per bucket, the last bucket holding now; bucket i starts at
 	 * first_bucket_ms + i * bucket_ms (whole UTC minutes, hours, days). */
 	int64_t		 bucket_ms;	/* 60000, 3600000 or 86400000 */
-	size_t		 nbuckets;	/* 60, 24 or 7 */
+	size_t		 nbuckets;	/* 1 to ZS_STATS_BUCKETS_MAX */
 	int64_t		 first_bucket_ms;
 	int64_t		 buckets[ZS_STATS_BUCKETS_MAX];
 };
 
-/* The buckets of each range: their width and how many. */
-void		 zs_stats_range_buckets(enum zs_stats_range, int64_t *bucket_ms,
-		    size_t *n);
+/* The buckets GET /stats counts: n of bucket_ms each (a whole UTC
+ * minute, hour or day), bucket i starting at first_ms + i * bucket_ms. */
+struct zs_stats_window {
+	int64_t		 first_ms;
+	int64_t		 bucket_ms;
+	size_t		 n;
+};
+
+/* How far back GET /stats?since= may reach: the counts purge keeps, but
+ * a day less, so that a window never starts in a minute half purged. */
+#define ZS_STATS_SINCE_MS	 (ZS_STATS_KEEP_MS - 86400000LL)
+
+/* The window of range, its last bucket holding now_ms. */
+void		 zs_stats_window_range(enum zs_stats_range, int64_t now_ms,
+		    struct zs_stats_window *);
+/*
+ * The window holding since_ms to until_ms (a custom range): minutes when
+ * ZS_STATS_BUCKETS_MAX of them cover it, else hours, else days. The
+ * caller has checked since_ms < until_ms and the reach (ZS_STATS_SINCE_MS).
+ */
+void		 zs_stats_window_custom(int64_t since_ms, int64_t until_ms,
+		    struct zs_stats_window *);
 
 /*
  * The store is used by one thread at a time: a process whose threads
@@ -363,10 +382,9 @@ enum zs_store_rc zs_store_last_change(int64_t *seq);
 enum zs_store_rc zs_store_changes(const char *tenant, int64_t after,
 		    int64_t upto, long limit, zs_change_fn fn, void *arg,
 		    long *n);
-/* Fills st for tenant, the buckets of range ending with the one holding
- * now_ms. */
+/* Fills st for tenant as of now_ms, its buckets those of w. */
 enum zs_store_rc zs_store_stats(const char *tenant, int64_t now_ms,
-		    enum zs_stats_range range, struct zs_stats *st);
+		    const struct zs_stats_window *w, struct zs_stats *st);
 /* One tenant's queue, as GET /metrics and zs-admin status show it. */
 struct zs_queue {
 	const char	*tenant;

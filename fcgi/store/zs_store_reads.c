@@ -160,12 +160,14 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 	if (rc != ZS_STORE_OK)
 		return rc;
 
-	/* At most 60 rows (1h), 1,440 (24h) or 10,080 (7d) of
-	 * event_minutes, however many events those minutes hold, each
+	/* At most 60 rows (1h), 1,440 (24h) or 10,080 (7d, or a custom
+	 * window reaching back that far) of event_minutes, however many events those minutes hold, each
 	 * added into its minute, hour or day. */
 	zs_db->reset(SQL_STATS_BUCKETS);
 	zs_db_str(SQL_STATS_BUCKETS, 1, tenant);
 	zs_db->bind_int(SQL_STATS_BUCKETS, 2, st->first_bucket_ms / 60000);
+	zs_db->bind_int(SQL_STATS_BUCKETS, 3, (st->first_bucket_ms +
+	    (int64_t)st->nbuckets * st->bucket_ms) / 60000);
 	rc = zs_db->step(SQL_STATS_BUCKETS, &row);
 	while (rc == ZS_STORE_OK && row) {
 		b = (zs_db->col_int(SQL_STATS_BUCKETS, 0) * 60000 -
@@ -179,37 +181,63 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 }
 
 void
-zs_stats_range_buckets(enum zs_stats_range range, int64_t *bucket_ms,
-    size_t *n)
+zs_stats_window_range(enum zs_stats_range range, int64_t now_ms,
+    struct zs_stats_window *w)
 {
 	switch (range) {
 	case ZS_RANGE_24H:
-		*bucket_ms = 3600000;
-		*n = 24;
+		w->bucket_ms = 3600000;
+		w->n = 24;
 		break;
 	case ZS_RANGE_7D:
-		*bucket_ms = 86400000;
-		*n = 7;
+		w->bucket_ms = 86400000;
+		w->n = 7;
 		break;
 	case ZS_RANGE_1H:
 	case ZS_RANGE__MAX:
 	default:
-		*bucket_ms = 60000;
-		*n = ZS_STATS_MINUTES;
+		w->bucket_ms = 60000;
+		w->n = ZS_STATS_MINUTES;
 		break;
 	}
+	w->first_ms = (now_ms / w->bucket_ms - ((int64_t)w->n - 1)) *
+	    w->bucket_ms;
+}
+
+void
+zs_stats_window_custom(int64_t since_ms, int64_t until_ms,
+    struct zs_stats_window *w)
+{
+	static const int64_t	 widths[] = { 60000, 3600000, 86400000 };
+	size_t			 i;
+	int64_t			 first = 0, last = 0;
+
+	/* The buckets that hold since_ms and until_ms - 1, both counted. */
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		first = since_ms / widths[i];
+		last = (until_ms - 1) / widths[i];
+		if (last - first + 1 <= ZS_STATS_BUCKETS_MAX)
+			break;
+	}
+	if (i == sizeof(widths) / sizeof(widths[0]))
+		i--;	/* days: the reach keeps them under the cap */
+	w->bucket_ms = widths[i];
+	w->first_ms = first * widths[i];
+	w->n = (size_t)(last - first + 1);
+	if (w->n > ZS_STATS_BUCKETS_MAX)
+		w->n = ZS_STATS_BUCKETS_MAX;
 }
 
 enum zs_store_rc
-zs_store_stats(const char *tenant, int64_t now_ms, enum zs_stats_range range,
-    struct zs_stats *st)
+zs_store_stats(const char *tenant, int64_t now_ms,
+    const struct zs_stats_window *w, struct zs_stats *st)
 {
 	enum zs_store_rc	 rc;
 
 	memset(st, 0, sizeof(*st));
-	zs_stats_range_buckets(range, &st->bucket_ms, &st->nbuckets);
-	st->first_bucket_ms = (now_ms / st->bucket_ms -
-	    ((int64_t)st->nbuckets - 1)) * st->bucket_ms;
+	st->bucket_ms = w->bucket_ms;
+	st->nbuckets = w->n;
+	st->first_bucket_ms = w->first_ms;
 	if ((rc = zs_db_ensure_open()) != ZS_STORE_OK)
 		return rc;
 	/* One snapshot, so the figures agree with each other. */

@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
 # GET /stats: counts and events received per minute, hour or day
-# (?range=1h|24h|7d), per tenant.
+# (?range=1h|24h|7d, or a custom ?since=&until=), per tenant.
 
 load ../helpers/suite
 
 setup_file() {
 	# tenant_c: a tenant of its own for the oldest-pending test
-	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b,key_c=tenant_c,key_r=tenant_r,key_d=tenant_d,key_p=tenant_p
+	export API_KEYS=dev_key_123=tenant_dev,key_a=tenant_a,key_a2=tenant_a,key_b=tenant_b,key_c=tenant_c,key_r=tenant_r,key_d=tenant_d,key_p=tenant_p,key_w=tenant_w
 	zs_start
 }
 
@@ -98,7 +98,7 @@ stats() { req GET /stats -H "X-API-Key: $1"; [ "$status_code" = 200 ]; }
 	[ "$(jq .total <<<"$body")" = 2 ]
 }
 
-@test "stats are per tenant, need a key and take no parameter but range" {
+@test "stats are per tenant, need a key and take no parameter but range, since and until" {
 	stats $KEY_A
 	a_total=$(jq .total <<<"$body")
 	new_event >/dev/null
@@ -159,6 +159,48 @@ at() { date -u -d "@$(($1 / 1000))" +%Y-%m-%dT%H:%M:%S.000Z; }
 	[ "$last" = "$(at $(( now / 86400 * 86400000 )))" ] || [ "$last" = "$(at $(( $(date +%s) / 86400 * 86400000 )))" ]
 	[[ "$last" == *T00:00:00.000Z ]]
 	[ "$(jq -r --arg s "$(at $(( (now - 3 * 86400) / 86400 * 86400000 )))" '.buckets[] | select(.start == $s) | .count' <<<"$body")" = 1 ]
+}
+
+@test "since and until give a custom window: minutes, hours or days, whichever 60 of cover it" {
+	now=$(date +%s)
+	since=$(( (now - 5 * 3600) / 3600 * 3600 + 600 ))	# a whole minute
+	until=$(( since + 1800 ))
+	zs_sql "INSERT INTO events (id, tenant, created_at, payload) VALUES
+		('evt_win_1', 'tenant_w', $(( (since + 1) * 1000 )), '{}'),
+		('evt_win_2', 'tenant_w', $(( (since + 1799) * 1000 )), '{}'),
+		('evt_win_3', 'tenant_w', $(( (since - 120) * 1000 )), '{}'),
+		('evt_win_4', 'tenant_w', $(( (until + 60) * 1000 )), '{}')"
+	req GET "/stats?since=$(at $((since * 1000)))&until=$(at $((until * 1000)))" -H "X-API-Key: key_w"
+	[ "$status_code" = 200 ]
+	[ "$(jq -c '[.range, .bucket, (.buckets | length), has("per_minute")]' <<<"$body")" = '["custom","minute",30,false]' ]
+	[ "$(jq -r '.buckets[0].start' <<<"$body")" = "$(at $((since * 1000)))" ]
+	[ "$(jq -c '[.buckets[0].count, .buckets[29].count, ([.buckets[].count] | add)]' <<<"$body")" = '[1,1,2]' ]
+	# two days to now: hours, the last one holding now
+	req GET "/stats?since=$(at $(( (now - 2 * 86400) * 1000 )))" -H "X-API-Key: key_w"
+	[ "$(jq -c '[.range, .bucket, (.buckets | length)]' <<<"$body")" = '["custom","hour",49]' ]
+	[ "$(jq '[.buckets[].count] | add' <<<"$body")" = 4 ]
+	last=$(jq -r '.buckets[48].start' <<<"$body")
+	[ "$last" = "$(at $(( now / 3600 * 3600000 )))" ] || [ "$last" = "$(at $(( $(date +%s) / 3600 * 3600000 )))" ]
+	# six days: days
+	req GET "/stats?since=$(at $(( (now - 6 * 86400) * 1000 )))&until=$(at $(( (now + 86400) * 1000 )))" -H "X-API-Key: key_w"
+	[ "$(jq -c '[.bucket, (.buckets | length <= 7), ([.buckets[].count] | add)]' <<<"$body")" = '["day",true,4]' ]
+}
+
+@test "a custom window out of reach is 422 naming since or until; one given with range is 400" {
+	now=$(date +%s)
+	for q in "since=$(at $(( (now - 8 * 86400) * 1000 )))" "since=$(at $(( (now + 60) * 1000 )))" \
+		"since=$(at $(( now * 1000 )))&until=$(at $(( (now - 60) * 1000 )))"; do
+		req GET "/stats?$q" -H "X-API-Key: $KEY_A"
+		expect_error 422 VALIDATION_FAILED
+	done
+	req GET "/stats?since=$(at $(( (now - 8 * 86400) * 1000 )))" -H "X-API-Key: $KEY_A"
+	[ "$(jq -r '.error.details[0] | .field + " " + .message' <<<"$body")" = "since must be within the last 7 days: the counts per minute are kept that long" ]
+	req GET "/stats?since=$(at $(( now * 1000 )))&until=$(at $(( (now - 60) * 1000 )))" -H "X-API-Key: $KEY_A"
+	[ "$(jq -r '.error.details[0].field' <<<"$body")" = until ]
+	for q in "range=1h&since=$(at $(( now * 1000 )))" "until=$(at $(( now * 1000 )))" 'since=today'; do
+		req GET "/stats?$q" -H "X-API-Key: $KEY_A"
+		expect_error 400 INVALID_PARAMETER
+	done
 }
 
 @test "the buckets count events received: a delete does not take one back" {

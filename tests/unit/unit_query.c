@@ -226,6 +226,27 @@ static const struct list_long {
 	{ "limit=5", "&", 100000, "order=desc", 0, NULL, NULL, 0 },
 };
 
+/* zs_stats_window_custom: the narrowest buckets, at most 60, that cover
+ * [since, until). M, H: a minute, an hour in ms from a midnight, T0. */
+#define T0	 1767225600000LL	/* 2026-01-01T00:00:00Z */
+#define M	 60000LL
+#define H	 3600000LL
+static const struct window_case {
+	const char	*what;
+	int64_t		 since, until;
+	int64_t		 bucket_ms, first;
+	size_t		 n;
+} window_cases[] = {
+	{ "part of one minute", T0 + 1000, T0 + 2000, M, T0, 1 },
+	{ "59 minutes, not aligned", T0 + 30000, T0 + 59 * M, M, T0, 59 },
+	{ "60 whole minutes", T0, T0 + 60 * M, M, T0, 60 },
+	{ "a minute and a ms too many", T0, T0 + 60 * M + 1, H, T0, 2 },
+	{ "60 whole hours", T0 + 5 * M, T0 + 60 * H, H, T0, 60 },
+	{ "past 60 hours", T0, T0 + 60 * H + 1, 24 * H, T0, 3 },
+	{ "7 days from noon", T0 + 12 * H, T0 + 7 * 24 * H + 12 * H,
+	    24 * H, T0, 8 },
+};
+
 /* zs_query_stats: the range, or -1 with this field. */
 static const struct stats_case {
 	const char	*qs;
@@ -248,6 +269,13 @@ static const struct stats_case {
 	{ "range=24h%00", -1, "range", "" },
 	{ "range=1h&range=1h", -1, "range", "at most once" },
 	{ "range=1h&limit=5", -1, "limit", "not a parameter" },
+	{ "since=2026-01-01T00:00:00Z&range=1h", -1, "since", "with range" },
+	{ "until=2026-01-01T00:00:00Z", -1, "until", "needs since" },
+	{ "since=yesterday", -1, "since", "RFC 3339" },
+	{ "since=2026-01-01T00:00:00Z&since=2026-01-01T00:00:00Z", -1,
+	    "since", "at most once" },
+	{ "since=2026-01-01T01:00:00Z&until=2026-01-01T00:00:00Z", -1,
+	    "until", "later than since" },
 	{ "api_key=k", -1, "api_key", "/inbox/stream" },
 	{ "Range=1h", -1, "Range", "not a parameter" },
 };
@@ -443,21 +471,52 @@ suite_query(void)
 		}
 
 	for (i = 0; i < sizeof(stats_cases) / sizeof(stats_cases[0]); i++) {
-		enum zs_stats_range r = ZS_RANGE__MAX;
+		struct zs_stats_params sp = { ZS_RANGE__MAX, 7, 7 };
 
 		begins(stats_cases[i].qs);
 		memset(&err, 0, sizeof(err));
-		rc = zs_query_stats(stats_cases[i].qs, &r, &err);
+		rc = zs_query_stats(stats_cases[i].qs, &sp, &err);
 		if (stats_cases[i].range >= 0)
-			CHECK(rc == 0 && (int)r == stats_cases[i].range,
+			CHECK(rc == 0 && (int)sp.range == stats_cases[i].range &&
+			    sp.since_ms == -1 && sp.until_ms == -1,
 			    "want range %d, got %d (rc %d)",
-			    stats_cases[i].range, (int)r, rc);
+			    stats_cases[i].range, (int)sp.range, rc);
 		else {
 			CHECK(rc == -1, "want -1, got %d", rc);
 			if (rc == -1)
 				check_err(&err, stats_cases[i].field,
 				    stats_cases[i].msg);
 		}
+	}
+
+	{
+		struct zs_stats_params sp;
+
+		begins("since=...&until=...");
+		rc = zs_query_stats("since=2026-01-01T00:00:30Z&"
+		    "until=2026-01-01T00:59:00.5Z", &sp, &err);
+		CHECK(rc == 0 && sp.since_ms == 1767225630000LL &&
+		    sp.until_ms == 1767229140500LL, "rc %d, since %lld, "
+		    "until %lld", rc, (long long)sp.since_ms,
+		    (long long)sp.until_ms);
+		memset(&err, 0, sizeof(err));
+		rc = zs_query_stats("since=2026-01-01T00:00:00Z&"
+		    "until=2026-01-01T00:00:00Z", &sp, &err);
+		CHECK(rc == -1 && err.unprocessable, "an empty window: rc %d, "
+		    "unprocessable %d", rc, err.unprocessable);
+	}
+
+	for (i = 0; i < sizeof(window_cases) / sizeof(window_cases[0]); i++) {
+		const struct window_case	*wc = &window_cases[i];
+		struct zs_stats_window		 w;
+
+		begins(wc->what);
+		zs_stats_window_custom(wc->since, wc->until, &w);
+		CHECK(w.bucket_ms == wc->bucket_ms && w.first_ms == wc->first &&
+		    w.n == wc->n, "want %lld x %zu from %lld, got %lld x %zu "
+		    "from %lld", (long long)wc->bucket_ms, wc->n,
+		    (long long)wc->first, (long long)w.bucket_ms, w.n,
+		    (long long)w.first_ms);
 	}
 
 	for (i = 0; i < sizeof(none_cases) / sizeof(none_cases[0]); i++) {
