@@ -46,7 +46,7 @@ await main("chart", async (browser) => {
 	await waitFor(page.locator("#chart canvas"), 5000, "the chart was not drawn");
 
 	const picker = page.locator("#chart-range button");
-	check(JSON.stringify(await picker.allTextContents()) === JSON.stringify(["15 min", "1 h", "24 h", "7 d"]),
+	check(JSON.stringify(await picker.allTextContents()) === JSON.stringify(["15 min", "1 h", "24 h", "7 d", "Custom"]),
 		`the range picker offers ${JSON.stringify(await picker.allTextContents())}`);
 	check(await page.locator("#chart-range button[data-range='1h']").getAttribute("aria-pressed") === "true", "1 h is not the default range");
 	await until(async () => (await page.locator("#chart").getAttribute("data-bars")) === "60", 5000,
@@ -99,6 +99,46 @@ await main("chart", async (browser) => {
 		async () => `after ArrowLeft the tooltip says "${await page.locator("#chart-tip").textContent()}"`);
 	await screenshot(page, "chart-tooltip");
 	await page.keyboard.press("Escape");
+
+	// Custom: a window of the last 7 days for the chart and the list
+	const local = (ms) => { const d = new Date(ms); return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); };
+	const rows = () => page.locator("#event-list > li:not([hidden])").count();
+	await until(async () => (await rows()) === 3, 5000, async () => `the list has ${await rows()} rows before Custom, not 3`);
+	await page.locator("#chart-range button[data-range='custom']").click();
+	await waitFor(page.locator("#chart-custom"), 2000, "Custom shows no form");
+	// refused as the API would refuse it, said in words
+	await page.locator("#range-from").fill(local(Date.now() - 8 * 86400000));
+	await page.locator("#range-apply").click();
+	await until(async () => /within the last 7 days/.test(await page.locator("#range-error").textContent()), 2000,
+		async () => `a start 8 days ago says "${await page.locator("#range-error").textContent()}"`);
+	asked.length = 0;
+	await page.locator("#range-from").fill(local(Date.now() - 30 * 60000));
+	await page.locator("#range-to").fill("");
+	await page.locator("#range-apply").click();
+	await until(async () => asked.some((q) => q.startsWith("?since=")), 5000, () => `Custom asked ${JSON.stringify(asked)}`);
+	await until(async () => (await page.locator("#chart").getAttribute("data-bucket")) === "minute" &&
+		Number(await page.locator("#chart").getAttribute("data-bars")) >= 30, 5000,
+		async () => `Custom (30 min): ${await page.locator("#chart").getAttribute("data-bars")} bars per ${await page.locator("#chart").getAttribute("data-bucket")}`);
+	check(await page.locator("#chart-range button[data-range='custom']").getAttribute("aria-pressed") === "true", "Custom is not shown as picked");
+	await until(async () => /3 events/.test(await page.locator("#chart-note").textContent()), 5000,
+		async () => `Custom: the note says "${await page.locator("#chart-note").textContent()}"`);
+	await until(async () => (await rows()) === 3, 5000, async () => `the list has ${await rows()} rows in the last 30 minutes, not 3`);
+	// a window that ended before the events: an empty list that says why
+	await page.locator("#chart-range button[data-range='custom']").click();
+	await page.locator("#range-from").fill(local(Date.now() - 3 * 3600000));
+	await page.locator("#range-to").fill(local(Date.now() - 2 * 3600000));
+	await page.locator("#range-apply").click();
+	await until(async () => (await rows()) === 0, 5000, async () => `a window of 3 to 2 hours ago lists ${await rows()} rows`);
+	check(/custom time range/.test(await page.locator("#log-empty-text").textContent()),
+		`the empty list says "${await page.locator("#log-empty-text").textContent()}"`);
+	// an event posted now is outside it: not added live
+	await curlEvent({ source: "chart", payload: { n: 9 } });
+	await page.waitForTimeout(1500);
+	check((await rows()) === 0, `a live event outside the custom range was listed (${await rows()} rows)`);
+	// back to 1 h: the whole list again
+	await page.locator("#chart-range button[data-range='1h']").click();
+	await until(async () => (await rows()) === 4, 5000, async () => `after 1 h the list has ${await rows()} rows, not 4`);
+	await screenshot(page, "chart-custom");
 
 	// the range is kept, and the cards are the API's whatever the range
 	await page.locator("#chart-range button[data-range='24h']").click();

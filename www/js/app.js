@@ -24,7 +24,17 @@ const STATE_LABEL = {
 
 const stream = new LiveStream();
 const log = new EventLog();
-const stats = new Stats();
+// The chart's Custom range bounds the list too (its other ranges are
+// views of recent traffic, and leave the list whole).
+const stats = new Stats({
+	onWindow: (w) => {
+		if (!log.setSpan(w)) return;
+		if (log.phase === "auth" || log.phase === "no-key" || log.phase === "idle") { log.refresh(); return; }
+		clearTimeout(listTimer);
+		log.reset("loading");
+		log.load();
+	},
+});
 const playground = new Playground();
 const hooks = new Hooks({
 	// a source's "Show all in the event list": filter the list by it

@@ -59,6 +59,8 @@ export class EventLog extends EventTarget {
 		this.loadToken = 0;
 		this.phase = "idle"; // idle | no-key | auth | loading | ready | failed
 		this.filters = { q: "", topic: "", type: "", source: "", status: "all" };
+		// the chart's custom window, when one is picked: Dates or null
+		this.span = { since: null, until: null };
 		this.pendingAnnounce = [];
 		this.window = shownStep(); // matching rows shown, newest first
 		this.beyond = 0; // matching rows loaded but not shown
@@ -85,6 +87,14 @@ export class EventLog extends EventTarget {
 
 	setFilters(f) { this.filters = { ...f }; }
 
+	// The custom window; true when it changed.
+	setSpan({ since, until }) {
+		const key = (w) => `${w.since ? w.since.getTime() : ""}/${w.until ? w.until.getTime() : ""}`;
+		const changed = key(this.span) !== key({ since, until });
+		this.span = { since, until };
+		return changed;
+	}
+
 	// The filters the stream applies (GET /inbox also takes q and status).
 	serverFilters() {
 		const { topic, type, source } = this.filters;
@@ -92,7 +102,9 @@ export class EventLog extends EventTarget {
 	}
 
 	listFilters() {
-		return { ...this.serverFilters(), q: this.filters.q };
+		const { since, until } = this.span;
+		return { ...this.serverFilters(), q: this.filters.q,
+			since: since ? since.toISOString() : "", until: until ? until.toISOString() : "" };
 	}
 
 	matches(ev) {
@@ -101,6 +113,10 @@ export class EventLog extends EventTarget {
 		if (!fieldMatches(f.type, ev.type)) return false;
 		if (!fieldMatches(f.source, ev.source)) return false;
 		if (f.status !== "all" && ev.status !== f.status) return false;
+		// since and until bound created_at strictly, as GET /inbox does
+		const at = Date.parse(ev.created_at);
+		if (this.span.since && !(at > this.span.since.getTime())) return false;
+		if (this.span.until && !(at < this.span.until.getTime())) return false;
 		return searchMatches(f.q, ev);
 	}
 
@@ -481,7 +497,8 @@ export class EventLog extends EventTarget {
 			if (!li.hidden) visible++;
 		}
 		this.beyond = matching - visible;
-		const filtered = this.filters.q || this.filters.topic || this.filters.type || this.filters.source || this.filters.status !== "all";
+		const spanned = !!this.span.since;
+		const filtered = spanned || this.filters.q || this.filters.topic || this.filters.type || this.filters.source || this.filters.status !== "all";
 		let title = "", text = "";
 		switch (this.phase) {
 		case "no-key": title = "No API key"; text = "Enter an API key above to see your events."; break;
@@ -491,7 +508,8 @@ export class EventLog extends EventTarget {
 		case "ready":
 			if (!visible) {
 				title = filtered ? "No events match these filters" : "No events yet";
-				text = filtered ? "Change or clear the filters to see more." : "Send one from the API playground, or with curl to POST /events.";
+				text = spanned ? "None in the chart's custom time range: pick another range to see more."
+					: filtered ? "Change or clear the filters to see more." : "Send one from the API playground, or with curl to POST /events.";
 			}
 			break;
 		default: title = "—";
@@ -499,7 +517,7 @@ export class EventLog extends EventTarget {
 		this.empty.hidden = !title;
 		this.emptyTitle.textContent = title;
 		this.emptyText.textContent = text;
-		this.count.textContent = this.phase === "ready" && visible ? `${formatNumber(visible)} shown` : "";
+		this.count.textContent = this.phase === "ready" && visible ? `${formatNumber(visible)} shown${spanned ? " · in the custom range" : ""}` : "";
 		this.more.hidden = !(this.phase === "ready" && (this.beyond > 0 || this.nextCursor));
 	}
 }

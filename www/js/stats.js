@@ -30,10 +30,25 @@ const RANGES = {
 	"7d": { api: "7d", take: 7, unit: "day", secs: 86400, heading: "Events per day", note: "Last 7 days (UTC days)",
 		incrs: [86400, 172800], tick: (d) => dayFmt.format(d), tip: (d) => `${dayFmt.format(d)} (UTC)` },
 };
+// A custom window (GET /stats?since=&until=): the server picks the
+// buckets, the narrowest that 60 of cover it; these are per bucket.
+const BY_UNIT = {
+	minute: { secs: 60, heading: "Events per minute", incrs: [60, 120, 300, 600, 900, 1800, 3600], tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
+	hour: { secs: 3600, heading: "Events per hour", incrs: [3600, 7200, 10800, 21600, 43200, 86400], tick: (d) => formatMinute(d),
+		tip: (d) => `${hourFmt.format(d)}–${formatMinute(new Date(d.getTime() + 3600000))}` },
+	day: { secs: 86400, heading: "Events per day", incrs: [86400, 172800], tick: (d) => dayFmt.format(d), tip: (d) => `${dayFmt.format(d)} (UTC)` },
+};
+const REACH_MS = 7 * 86400000; // GET /stats?since= reaches back 7 days
+const spanFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 const PHRASE = { "15m": "in the last 15 minutes", "1h": "in the last hour", "24h": "in the last 24 hours", "7d": "in the last 7 days" };
 
 export class Stats {
-	constructor() {
+	// onWindow({since, until}): the custom window picked (Date or null
+	// each), for the list to follow; both null when a range is picked.
+	constructor({ onWindow = () => {} } = {}) {
+		this.onWindow = onWindow;
+		this.custom = null; // {since, until}: Dates (until null: now)
+		this.unit = "minute"; // a custom window's buckets, as answered
 		this.el = {
 			pending: $("#stat-pending"),
 			leased: $("#stat-leased"),
@@ -49,6 +64,10 @@ export class Stats {
 			note: $("#chart-note"),
 			oldest: $("#oldest-pending"),
 			inFlight: $("#leases-in-flight"),
+			customForm: $("#chart-custom"),
+			from: $("#range-from"),
+			to: $("#range-to"),
+			rangeError: $("#range-error"),
 		};
 		// the oldest pending event ages between refreshes: count it on
 		this.oldestAt = null;
@@ -66,8 +85,11 @@ export class Stats {
 		this.setRange(this.range, { fetch: false });
 		this.el.picker.addEventListener("click", (e) => {
 			const b = e.target.closest("button[data-range]");
-			if (b) this.setRange(b.dataset.range);
+			if (!b) return;
+			if (b.dataset.range === "custom") this.openCustom();
+			else this.setRange(b.dataset.range);
 		});
+		this.el.customForm.addEventListener("submit", (e) => { e.preventDefault(); this.applyCustom(); });
 		// the bars by keyboard: focus shows the newest, arrows move
 		this.el.chart.addEventListener("focus", () => {
 			if (!this.series || !this.series[0].length) return;
@@ -108,19 +130,69 @@ export class Stats {
 		this.summary = "";
 		this.el.chartEmpty.hidden = false;
 		this.el.tip.hidden = true;
-		this.el.note.textContent = RANGES[this.range].note;
-		this.el.chart.setAttribute("aria-label", `${RANGES[this.range].heading}: no data yet`);
+		this.el.note.textContent = this.r().note;
+		this.el.chart.setAttribute("aria-label", `${this.r().heading}: no data yet`);
+	}
+
+	// The range picked, as RANGES has it; a custom window's from its
+	// buckets' unit and its bounds.
+	r() {
+		if (this.range !== "custom") return RANGES[this.range];
+		const { since, until } = this.custom;
+		return { ...BY_UNIT[this.unit], api: "custom", take: Infinity, unit: this.unit,
+			note: `${spanFmt.format(since)} to ${until ? spanFmt.format(until) : "now"}` };
+	}
+
+	// "Custom": the form, filled with the window in use or the last hour.
+	openCustom() {
+		const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+		const now = new Date();
+		const w = this.custom || { since: new Date(now.getTime() - 3600000), until: null };
+		this.el.from.value = local(w.since);
+		this.el.to.value = w.until ? local(w.until) : "";
+		this.el.from.min = this.el.to.min = local(new Date(now.getTime() - REACH_MS + 60000));
+		this.el.from.max = this.el.to.max = local(now);
+		this.showRangeError("");
+		this.el.customForm.hidden = false;
+		this.el.picker.querySelector("button[data-range='custom']").setAttribute("aria-expanded", "true");
+		this.el.from.focus();
+	}
+
+	showRangeError(text) {
+		this.el.rangeError.textContent = text;
+		this.el.rangeError.hidden = !text;
+	}
+
+	// The form's window, checked as GET /stats checks it, then picked.
+	applyCustom() {
+		const since = this.el.from.value ? new Date(this.el.from.value) : null;
+		const until = this.el.to.value ? new Date(this.el.to.value) : null;
+		const now = Date.now();
+		let why = "";
+		if (!since || Number.isNaN(since.getTime())) why = "Give the start of the range.";
+		else if (since.getTime() >= now) why = "The start must be in the past.";
+		else if (since.getTime() < now - REACH_MS) why = "The start must be within the last 7 days: the counts per minute are kept that long.";
+		else if (until && until <= since) why = "The end must be later than the start.";
+		this.showRangeError(why);
+		if (why) return;
+		this.custom = { since, until };
+		this.el.customForm.hidden = true;
+		this.el.picker.querySelector("button[data-range='custom']").setAttribute("aria-expanded", "false");
+		this.setRange("custom", { force: true });
 	}
 
 	// The picker: its button pressed, the heading, and the figures anew.
-	setRange(range, { fetch = true } = {}) {
-		if (!RANGES[range]) return;
-		const changed = range !== this.range;
+	setRange(range, { fetch = true, force = false } = {}) {
+		if (!RANGES[range] && !(range === "custom" && this.custom)) return;
+		const changed = range !== this.range || force;
 		this.range = range;
-		try { localStorage.setItem(RANGE_KEY, range); } catch { /* storage off */ }
+		// a custom window is for this visit: a reload shows 1 h
+		try { localStorage.setItem(RANGE_KEY, range === "custom" ? "1h" : range); } catch { /* storage off */ }
 		for (const b of this.el.picker.querySelectorAll("button[data-range]"))
 			b.setAttribute("aria-pressed", String(b.dataset.range === range));
-		this.el.heading.textContent = RANGES[range].heading;
+		if (range !== "custom") this.el.customForm.hidden = true;
+		this.onWindow(range === "custom" ? this.custom : { since: null, until: null });
+		this.el.heading.textContent = this.r().heading;
 		this.el.chart.dataset.range = range;
 		if (!changed || !fetch) return;
 		this.focusIdx = null;
@@ -128,7 +200,7 @@ export class Stats {
 		this.el.tip.hidden = true;
 		// a new bucket width: new axes (rebuilt when the data comes)
 		if (this.plot) { this.plot.destroy(); this.plot = null; }
-		if (this.data && this.data.range === RANGES[range].api) this.renderChart(this.data);
+		if (this.data && this.data.range === this.r().api && range !== "custom") this.renderChart(this.data);
 		if (this.running) this.refresh();
 	}
 
@@ -151,9 +223,10 @@ export class Stats {
 		this.lastAt = Date.now();
 		let next = EVERY;
 		try {
-			const asked = RANGES[this.range].api;
-			const s = await api("GET", `/stats?range=${asked}`);
-			if (this.running) { this.render(s, asked === RANGES[this.range].api); this.setStale(""); }
+			const asked = this.range === "custom" ? this.windowQuery() : `range=${RANGES[this.range].api}`;
+			const s = await api("GET", `/stats?${asked}`);
+			const now = this.range === "custom" ? this.windowQuery() : `range=${RANGES[this.range].api}`;
+			if (this.running) { this.render(s, asked === now); this.setStale(""); }
 		} catch (e) {
 			if (e.status === 401) { this.inFlight = false; return; }
 			if (e.retryAfter) next = Math.max(next, e.retryAfter * 1000);
@@ -163,11 +236,16 @@ export class Stats {
 		if (this.running && !this.dueAt) this.timer = setTimeout(() => this.refresh(), next);
 	}
 
+	windowQuery() {
+		const { since, until } = this.custom;
+		return `since=${since.toISOString()}` + (until ? `&until=${until.toISOString()}` : "");
+	}
+
 	// Numbers that could not be refreshed are dimmed, and the note says why.
 	setStale(msg) {
 		this.stale = msg;
 		document.body.classList.toggle("stats-stale", !!msg);
-		if (this.hoverIdx === null) this.el.note.textContent = msg || this.summary || RANGES[this.range].note;
+		if (this.hoverIdx === null) this.el.note.textContent = msg || this.summary || this.r().note;
 	}
 
 	// current: the figures are of the range picked (not one picked before
@@ -211,7 +289,12 @@ export class Stats {
 	// ---- chart --------------------------------------------------------------
 
 	renderChart(s) {
-		const r = RANGES[this.range];
+		if (this.range === "custom" && BY_UNIT[s.bucket]) {
+			if (s.bucket !== this.unit && this.plot) { this.plot.destroy(); this.plot = null; }
+			this.unit = s.bucket;
+			this.el.heading.textContent = this.r().heading;
+		}
+		const r = this.r();
 		// buckets: [{start, count}]; per_minute for a server before ?range=
 		const all = Array.isArray(s.buckets) ? s.buckets
 			: Array.isArray(s.per_minute) ? s.per_minute.map((p) => ({ start: p.minute, count: p.count })) : [];
@@ -228,7 +311,7 @@ export class Stats {
 		this.counts = ys;
 		this.el.chart.dataset.bars = String(xs.length);
 		this.el.chart.dataset.bucket = r.unit;
-		this.summary = `${formatNumber(total)} ${total === 1 ? "event" : "events"} ${PHRASE[this.range]}`;
+		this.summary = `${formatNumber(total)} ${total === 1 ? "event" : "events"} ${PHRASE[this.range] || `from ${r.note}`}`;
 		this.el.chart.setAttribute("aria-label",
 			`${r.heading}, ${r.note.toLowerCase()}: ${formatNumber(total)} in total, at most ${formatNumber(peak)} in one ${r.unit}.`);
 		if (this.hoverIdx === null && !this.stale) this.el.note.textContent = this.summary;
@@ -254,7 +337,7 @@ export class Stats {
 		const grid = v("--chart-grid");
 		const font = `12px ${v("--font") || "system-ui"}`;
 		const { width, height } = this.size();
-		const r = RANGES[this.range];
+		const r = this.r();
 		const half = r.secs / 2;
 		this.plotRange = this.range;
 		const opts = {
@@ -308,11 +391,11 @@ export class Stats {
 		if (idx === null || idx === undefined || !this.series || idx < 0 || idx >= this.series[0].length) {
 			this.hoverIdx = null;
 			this.el.tip.hidden = true;
-			this.el.note.textContent = this.stale || this.summary || RANGES[this.range].note;
+			this.el.note.textContent = this.stale || this.summary || this.r().note;
 			return;
 		}
 		this.hoverIdx = idx;
-		const r = RANGES[this.range];
+		const r = this.r();
 		const n = this.counts[idx];
 		const text = `${r.tip(new Date((this.series[0][idx] - r.secs / 2) * 1000))} · ${formatNumber(n)} ${n === 1 ? "event" : "events"}`;
 		this.el.note.textContent = text;
