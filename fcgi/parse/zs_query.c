@@ -464,60 +464,73 @@ zs_query_stream(const char *qs, const struct zs_seal_key *key,
 	return rc == -1 ? -1 : 0;
 }
 
+/* Parameters of GET /stats, in the order of the seen[] flags below. */
+enum stats_param {
+	SP_RANGE, SP_SINCE, SP_UNTIL, SP__MAX
+};
+
+static const char *const stats_param_names[SP__MAX] = {
+	"range", "since", "until",
+};
+
 int
 zs_query_stats(const char *qs, struct zs_stats_params *p,
     struct zs_query_error *err)
 {
-	static const char *const names[ZS_RANGE__MAX] = { "1h", "24h", "7d" };
+	static const char *const ranges[ZS_RANGE__MAX] = { "1h", "24h", "7d" };
 	char	 name[ZS_QUERY_NAME_MAX + 1];
 	char	 value[ZS_QUERY_VALUE_MAX + 1];
-	size_t	 pos = 0, vlen;
-	int	 rc, r, seen_range = 0, seen_since = 0, seen_until = 0;
-	int	*seen;
+	size_t	 pos = 0, vlen, i;
+	int	 rc, r, seen[SP__MAX] = { 0 };
 
 	p->range = ZS_RANGE_1H;
 	p->since_ms = p->until_ms = -1;
 	while ((rc = zs_query_next(qs, &pos, name, value, &vlen, err)) == 1) {
-		if (strcmp(name, "range") == 0)
-			seen = &seen_range;
-		else if (strcmp(name, "since") == 0)
-			seen = &seen_since;
-		else if (strcmp(name, "until") == 0)
-			seen = &seen_until;
-		else {
+		for (i = 0; i < SP__MAX; i++)
+			if (strcmp(name, stats_param_names[i]) == 0)
+				break;
+		if (i == SP__MAX) {
 			unknown_param(err, name);
 			return -1;
 		}
-		if ((*seen)++) {
+		if (seen[i]++) {
 			set_err(err, name, "must be given at most once");
 			return -1;
 		}
-		if (seen == &seen_since || seen == &seen_until) {
-			if (parse_time(name, value, vlen, seen == &seen_since ?
-			    &p->since_ms : &p->until_ms, err))
+		switch ((enum stats_param)i) {
+		case SP_RANGE:
+			for (r = 0; r < ZS_RANGE__MAX; r++)
+				if (strcmp(value, ranges[r]) == 0)
+					break;
+			if (r == ZS_RANGE__MAX) {
+				set_err(err, name, "must be 1h, 24h or 7d");
 				return -1;
-			continue;
+			}
+			p->range = (enum zs_stats_range)r;
+			break;
+		case SP_SINCE:
+			if (parse_time(name, value, vlen, &p->since_ms, err))
+				return -1;
+			break;
+		case SP_UNTIL:
+			if (parse_time(name, value, vlen, &p->until_ms, err))
+				return -1;
+			break;
+		case SP__MAX:
+			break;
 		}
-		for (r = 0; r < ZS_RANGE__MAX; r++)
-			if (strcmp(value, names[r]) == 0)
-				break;
-		if (r == ZS_RANGE__MAX) {
-			set_err(err, name, "must be 1h, 24h or 7d");
-			return -1;
-		}
-		p->range = (enum zs_stats_range)r;
 	}
 	if (rc != 0)
 		return -1;
-	if (seen_range && seen_since) {
+	if (seen[SP_RANGE] && seen[SP_SINCE]) {
 		set_err(err, "since", "cannot be given with range; give one");
 		return -1;
 	}
-	if (seen_until && !seen_since) {
+	if (seen[SP_UNTIL] && !seen[SP_SINCE]) {
 		set_err(err, "until", "needs since");
 		return -1;
 	}
-	if (seen_until && p->until_ms <= p->since_ms) {
+	if (seen[SP_UNTIL] && p->until_ms <= p->since_ms) {
 		set_unprocessable(err, "until", "must be later than since");
 		return -1;
 	}

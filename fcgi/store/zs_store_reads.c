@@ -160,9 +160,12 @@ stats_read(const char *tenant, int64_t now, struct zs_stats *st)
 	if (rc != ZS_STORE_OK)
 		return rc;
 
-	/* At most 60 rows (1h), 1,440 (24h) or 10,080 (7d, or a custom
-	 * window reaching back that far) of event_minutes, however many events those minutes hold, each
-	 * added into its minute, hour or day. */
+	/*
+	 * At most 60 rows (1h), 1,440 (24h) or 10,080 (7d, or a custom
+	 * window reaching back that far) of event_minutes, however many
+	 * events those minutes hold, each added into its minute, hour or
+	 * day.
+	 */
 	zs_db->reset(SQL_STATS_BUCKETS);
 	zs_db_str(SQL_STATS_BUCKETS, 1, tenant);
 	zs_db->bind_int(SQL_STATS_BUCKETS, 2, st->first_bucket_ms / 60000);
@@ -209,18 +212,21 @@ zs_stats_window_custom(int64_t since_ms, int64_t until_ms,
     struct zs_stats_window *w)
 {
 	static const int64_t	 widths[] = { 60000, 3600000, 86400000 };
+	const size_t		 nwidths = sizeof(widths) / sizeof(widths[0]);
 	size_t			 i;
-	int64_t			 first = 0, last = 0;
+	int64_t			 first, last;
 
-	/* The buckets that hold since_ms and until_ms - 1, both counted. */
-	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
-		first = since_ms / widths[i];
-		last = (until_ms - 1) / widths[i];
-		if (last - first + 1 <= ZS_STATS_BUCKETS_MAX)
+	/*
+	 * The narrowest width whose buckets holding since_ms and
+	 * until_ms - 1 (both counted) are at most the cap; the widest,
+	 * days, when none is: the 7-day reach keeps those under it.
+	 */
+	for (i = 0; i + 1 < nwidths; i++)
+		if ((until_ms - 1) / widths[i] - since_ms / widths[i] + 1 <=
+		    ZS_STATS_BUCKETS_MAX)
 			break;
-	}
-	if (i == sizeof(widths) / sizeof(widths[0]))
-		i--;	/* days: the reach keeps them under the cap */
+	first = since_ms / widths[i];
+	last = (until_ms - 1) / widths[i];
 	w->bucket_ms = widths[i];
 	w->first_ms = first * widths[i];
 	w->n = (size_t)(last - first + 1);

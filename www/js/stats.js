@@ -15,28 +15,27 @@ const TOP_SOURCES = 5;
 // the cards, by their field in GET /stats
 const COUNTS = ["pending", "leased", "dead", "acknowledged", "total"];
 const RANGE_KEY = "zapstream.chartRange";
-// The picker's ranges: which GET /stats range each asks for, and how many
-// of its buckets (the newest) it shows; 15 min is the end of 1 h's minutes.
 const hourFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric" });
-const RANGES = {
-	"15m": { api: "1h", take: 15, unit: "minute", secs: 60, heading: "Events per minute", note: "Last 15 minutes",
-		incrs: [60, 120, 300, 600, 900], tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
-	"1h": { api: "1h", take: 60, unit: "minute", secs: 60, heading: "Events per minute", note: "Last 60 minutes",
-		incrs: [60, 300, 600, 900, 1800, 3600], tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
-	"24h": { api: "24h", take: 24, unit: "hour", secs: 3600, heading: "Events per hour", note: "Last 24 hours",
-		incrs: [3600, 7200, 10800, 21600, 43200, 86400], tick: (d) => formatMinute(d),
-		tip: (d) => `${hourFmt.format(d)}–${formatMinute(new Date(d.getTime() + 3600000))}` },
-	"7d": { api: "7d", take: 7, unit: "day", secs: 86400, heading: "Events per day", note: "Last 7 days (UTC days)",
-		incrs: [86400, 172800], tick: (d) => dayFmt.format(d), tip: (d) => `${dayFmt.format(d)} (UTC)` },
-};
-// A custom window (GET /stats?since=&until=): the server picks the
-// buckets, the narrowest that 60 of cover it; these are per bucket.
+// How a chart of each bucket unit is drawn: the bucket's width, the
+// heading, the axis steps, and the labels of a tick and of a tooltip.
 const BY_UNIT = {
-	minute: { secs: 60, heading: "Events per minute", incrs: [60, 120, 300, 600, 900, 1800, 3600], tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
-	hour: { secs: 3600, heading: "Events per hour", incrs: [3600, 7200, 10800, 21600, 43200, 86400], tick: (d) => formatMinute(d),
-		tip: (d) => `${hourFmt.format(d)}–${formatMinute(new Date(d.getTime() + 3600000))}` },
-	day: { secs: 86400, heading: "Events per day", incrs: [86400, 172800], tick: (d) => dayFmt.format(d), tip: (d) => `${dayFmt.format(d)} (UTC)` },
+	minute: { unit: "minute", secs: 60, heading: "Events per minute", incrs: [60, 120, 300, 600, 900, 1800, 3600],
+		tick: (d) => formatMinute(d), tip: (d) => formatMinute(d) },
+	hour: { unit: "hour", secs: 3600, heading: "Events per hour", incrs: [3600, 7200, 10800, 21600, 43200, 86400],
+		tick: (d) => formatMinute(d), tip: (d) => `${hourFmt.format(d)}–${formatMinute(new Date(d.getTime() + 3600000))}` },
+	day: { unit: "day", secs: 86400, heading: "Events per day", incrs: [86400, 172800],
+		tick: (d) => dayFmt.format(d), tip: (d) => `${dayFmt.format(d)} (UTC)` },
+};
+// The picker's fixed ranges: which GET /stats range each asks for, and how
+// many of its buckets (the newest) it shows; 15 min is the end of 1 h's
+// minutes. A custom window (GET /stats?since=&until=) has no entry: the
+// server picks its unit, the narrowest that 60 buckets cover it in.
+const RANGES = {
+	"15m": { ...BY_UNIT.minute, api: "1h", take: 15, note: "Last 15 minutes", incrs: [60, 120, 300, 600, 900] },
+	"1h": { ...BY_UNIT.minute, api: "1h", take: 60, note: "Last 60 minutes", incrs: [60, 300, 600, 900, 1800, 3600] },
+	"24h": { ...BY_UNIT.hour, api: "24h", take: 24, note: "Last 24 hours" },
+	"7d": { ...BY_UNIT.day, api: "7d", take: 7, note: "Last 7 days (UTC days)" },
 };
 const REACH_MS = 7 * 86400000; // GET /stats?since= reaches back 7 days
 const spanFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
@@ -139,7 +138,7 @@ export class Stats {
 	r() {
 		if (this.range !== "custom") return RANGES[this.range];
 		const { since, until } = this.custom;
-		return { ...BY_UNIT[this.unit], api: "custom", take: Infinity, unit: this.unit,
+		return { ...BY_UNIT[this.unit], api: "custom", take: Infinity,
 			note: `${spanFmt.format(since)} to ${until ? spanFmt.format(until) : "now"}` };
 	}
 
@@ -223,10 +222,10 @@ export class Stats {
 		this.lastAt = Date.now();
 		let next = EVERY;
 		try {
-			const asked = this.range === "custom" ? this.windowQuery() : `range=${RANGES[this.range].api}`;
+			const asked = this.statsQuery();
 			const s = await api("GET", `/stats?${asked}`);
-			const now = this.range === "custom" ? this.windowQuery() : `range=${RANGES[this.range].api}`;
-			if (this.running) { this.render(s, asked === now); this.setStale(""); }
+			// the range may have changed while the request was out
+			if (this.running) { this.render(s, asked === this.statsQuery()); this.setStale(""); }
 		} catch (e) {
 			if (e.status === 401) { this.inFlight = false; return; }
 			if (e.retryAfter) next = Math.max(next, e.retryAfter * 1000);
@@ -236,7 +235,9 @@ export class Stats {
 		if (this.running && !this.dueAt) this.timer = setTimeout(() => this.refresh(), next);
 	}
 
-	windowQuery() {
+	// GET /stats's query for the range picked.
+	statsQuery() {
+		if (this.range !== "custom") return `range=${RANGES[this.range].api}`;
 		const { since, until } = this.custom;
 		return `since=${since.toISOString()}` + (until ? `&until=${until.toISOString()}` : "");
 	}
