@@ -1,5 +1,6 @@
 // Filters: topic, type and source go to GET /inbox and to the stream's
-// query, status to GET /inbox; the list shows only matching events, live
+// query, status, search words and payload.<path>=<value> terms to GET
+// /inbox; the list shows only matching events, live
 // ones included; "Clear filters" brings everything back.
 
 import { main, open, waitConnected, waitFor, check, until, curlEvent, sleep, screenshot } from "./lib.mjs";
@@ -10,7 +11,9 @@ await main("filters", async (browser) => {
 	const a1 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { n: 1 } })).id;
 	const b1 = (await curlEvent({ source: "crm", type: "contact.created", topic: beta, payload: { n: 2 } })).id;
 
-	const { page, problems } = await open(browser);
+	// the bad payload term's 422 below is the one HTTP error expected
+	const badTerm = (p) => /\b422\b/.test(p) && p.includes("payload.a..b=1");
+	const { page, problems } = await open(browser, { allow: badTerm });
 	const streams = [];
 	page.on("request", (r) => { if (r.url().includes("/inbox/stream")) streams.push(new URL(r.url())); });
 	const lists = [];
@@ -67,6 +70,28 @@ await main("filters", async (browser) => {
 	// the stream brings s3 too (it takes no q): the list keeps it hidden
 	await until(async () => await row(s3).count() === 1, 3000, "the stream did not bring the other event");
 	check(!(await row(s3).isVisible()), "a live event with only part of a word is shown");
+
+	// payload terms in the box: payload.<path>=<value> goes to GET /inbox
+	// as its own parameter, the words left as q; live events are matched
+	// by value (a number as a number, never inside an array)
+	const p1 = (await curlEvent({ source: "crm", type: "contact.created", topic: beta, payload: { order: { total: 4200, ref: `R-${run}` } } })).id;
+	const p2 = (await curlEvent({ source: "crm", type: "contact.created", topic: beta, payload: { order: { total: 99, ref: `R-${run}` } } })).id;
+	await page.locator("#f-q").fill(`payload.order.total=4200 r ${run}`);
+	await until(async () => lists.some((u) => u.searchParams.get("payload.order.total") === "4200" &&
+		u.searchParams.get("q") === `r ${run}`), 4000, "the payload term was not passed to GET /inbox as payload.order.total, with the words as q");
+	await waitFor(row(p1), 4000, "the payload term does not list the event with that value");
+	check(!(await row(p2).isVisible()), "the payload term lists an event with another value");
+	const p3 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { order: { total: 4200.0, ref: `R-${run}` } } })).id;
+	const p4 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { order: { total: "4200 ", ref: `R-${run}` } } })).id;
+	const p5 = (await curlEvent({ source: "crm", type: "contact.created", topic: alpha, payload: { order: [{ total: 4200 }], r: run } })).id;
+	await waitFor(row(p3), 3000, "a live event with that value did not arrive");
+	await until(async () => await row(p5).count() === 1, 3000, "the stream did not bring the other events");
+	check(await row(p4).count() === 1 && !(await row(p4).isVisible()), "a live event whose value is another string is shown");
+	check(!(await row(p5).isVisible()), "a live event with the value inside an array is shown");
+	// a term the server cannot run is its 422, shown with its reason
+	await page.locator("#f-q").fill("payload.a..b=1");
+	await waitFor(page.locator("#log-error").filter({ hasText: "payload.a..b" }), 4000,
+		"a bad payload term does not show the server's reason naming it");
 	await page.locator("#f-q").fill("");
 
 	// status: acknowledged only -> none of these

@@ -6,6 +6,7 @@
 import { api, query, eventPath } from "./api.js";
 import { h, $, svgIcon } from "./dom.js";
 import { formatTime, formatNumber } from "./format.js";
+import { parseSearch, searchMatches } from "./search.js";
 import { statusLabel, finality, changePatch, leaseLeft, settle, statusNote, statusNoteText } from "./status.js";
 
 const PAGE = 50;
@@ -15,20 +16,6 @@ const MAX_ROWS = 2000;
 // on a phone, where a row is three lines tall.
 const shownStep = () => (matchMedia("(max-width: 640px)").matches ? 10 : 20);
 const NOTICE_FOR = 10000;
-
-// The words of a text as the server's search finds them (docs/api.md,
-// "Search"): runs of letters and digits, ASCII punctuation and spaces
-// between, any case.
-function words(text) {
-	return text.toLowerCase().split(/[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+/).filter(Boolean);
-}
-
-// q as GET /inbox?q= reads it: every word of q is a word of the payload.
-function searchMatches(q, ev) {
-	if (!q) return true;
-	const have = new Set(words(JSON.stringify(ev.payload ?? {})));
-	return words(q).every((w) => have.has(w));
-}
 
 // A filter as the API reads it: empty is any; "fin*" is a prefix; else exact.
 function fieldMatches(want, have) {
@@ -59,6 +46,7 @@ export class EventLog extends EventTarget {
 		this.loadToken = 0;
 		this.phase = "idle"; // idle | no-key | auth | loading | ready | failed
 		this.filters = { q: "", topic: "", type: "", source: "", status: "all" };
+		this.search = parseSearch(""); // the search box, as GET /inbox takes it
 		// the chart's custom window, when one is picked: Dates or null
 		this.span = { since: null, until: null };
 		this.pendingAnnounce = [];
@@ -85,7 +73,7 @@ export class EventLog extends EventTarget {
 		this.refresh();
 	}
 
-	setFilters(f) { this.filters = { ...f }; }
+	setFilters(f) { this.filters = { ...f }; this.search = parseSearch(f.q || ""); }
 
 	// The custom window; true when it changed.
 	setSpan({ since, until }) {
@@ -103,7 +91,7 @@ export class EventLog extends EventTarget {
 
 	listFilters() {
 		const { since, until } = this.span;
-		return { ...this.serverFilters(), q: this.filters.q,
+		return { ...this.serverFilters(), q: this.search.q, ...this.search.payload,
 			since: since ? since.toISOString() : "", until: until ? until.toISOString() : "" };
 	}
 
@@ -117,7 +105,7 @@ export class EventLog extends EventTarget {
 		const at = Date.parse(ev.created_at);
 		if (this.span.since && !(at > this.span.since.getTime())) return false;
 		if (this.span.until && !(at < this.span.until.getTime())) return false;
-		return searchMatches(f.q, ev);
+		return searchMatches(this.search, ev);
 	}
 
 	// ---- loading ----------------------------------------------------------
