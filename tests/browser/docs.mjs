@@ -14,7 +14,7 @@
 //   choice); screenshots docs-light, docs-dark and docs-dark-operation.
 
 import { join } from "node:path";
-import { main, open, check, until, waitFor, screenshot, ZS_URL, KEY, OUT } from "./lib.mjs";
+import { main, open, check, until, waitFor, waitConnected, screenshot, ZS_URL, KEY, OUT } from "./lib.mjs";
 
 const ENDPOINTS = [
 	"POST /events",
@@ -104,6 +104,9 @@ await main("docs", async (browser) => {
 	// make dev published the key; light system theme
 	{
 		const { page, context, problems } = await open(browser, { routes: [devKeyRoute({ key: KEY })], allow: devKeyRouted });
+		// the dashboard loaded first: leaving it mid-load aborts its GET /inbox
+		await waitConnected(page);
+		await waitFor(page.locator("#event-list > li").first(), 5000, "the dashboard does not list the order-1001 event");
 		await page.getByRole("link", { name: "API docs" }).first().click();
 		await page.waitForURL(/\/docs\/?$/, { timeout: 5000 });
 		const found = await rendered(page);
