@@ -449,7 +449,14 @@ zs_query_stream(const char *qs, const struct zs_seal_key *key,
 			f = &p->type;
 		else if (strcmp(name, "source") == 0)
 			f = &p->source;
-		else {
+		else if (strcmp(name, "q") == 0 ||
+		    strncmp(name, "payload.", strlen("payload.")) == 0) {
+			set_err(err, name, "is taken by GET /inbox, not by the "
+			    "stream: its changes after event.created carry no "
+			    "payload to match; match event.created's payload "
+			    "in the client");
+			return -1;
+		} else {
 			set_err(err, name, "is not a parameter of this "
 			    "endpoint");
 			return -1;

@@ -106,9 +106,14 @@ search_rows() {
 		expect_error 400 INVALID_PARAMETER
 		[ "$(jq -r '.error.details[0].field' <<<"$body")" = q ] || { echo "$q: $body" >&2; false; }
 	done
-	# the stream is live: no search there
-	req_a GET '/inbox/stream?q=a'
-	expect_error 400 INVALID_PARAMETER
+	# the stream's state changes carry no payload: no search there, and
+	# the message says where to search instead
+	for p in 'q=a' 'payload.amount=4200'; do
+		req_a GET "/inbox/stream?$p"
+		expect_error 400 INVALID_PARAMETER
+		[ "$(jq -r '.error.details[0].field' <<<"$body")" = "${p%%=*}" ]
+		[[ "$(jq -r '.error.details[0].message' <<<"$body")" == "is taken by GET /inbox, not by the stream: "* ]] || { echo "$p: $body" >&2; false; }
+	done
 }
 
 @test "payload.<path>=<value> matches the scalar at the path: a string, a number by value, true, false or null" {
